@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { registerCvss } from './commands/cvss.js';
+import { registerDemo } from './commands/demo.js';
+import { registerVercmp } from './commands/vercmp.js';
+import { EXIT, processIo, type CliIo } from './io.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('stella')
+    .description('Stella Ops: SBOM-first container security (offline-capable)')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  registerVercmp(program, io, setExit);
+  registerCvss(program, io, setExit);
+  registerDemo(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI with `argv` (as process.argv) and resolves to the exit status. */
+export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
+  let status: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    status = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exitCode 0; usage errors with 1.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    io.stderr.write(`stella: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.failure;
+  }
+  return status;
+}

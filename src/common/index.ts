@@ -1,0 +1,1 @@
+export { StellaError, isStellaError } from './errors.js';

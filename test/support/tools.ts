@@ -1,0 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+
+/**
+ * True when `command` runs. When it does not, the test is skipped with a loud message locally;
+ * under CI=true the missing tool is a failure instead, so CI can never pass by skipping.
+ */
+export function requireTool(t: TestContext, command: string, args: string[] = ['--version']): boolean {
+  const probe = spawnSync(command, args, { stdio: 'ignore' });
+  if (probe.error === undefined && probe.status !== null) return true;
+  const message = `required tool "${command}" is not installed`;
+  if (process.env.CI === 'true') throw new Error(`${message} (CI=true: failing instead of skipping)`);
+  process.stderr.write(`\n!!! SKIPPED: ${message}; install it (see .ci/run) to run this test\n`);
+  t.skip(message);
+  return false;
+}
