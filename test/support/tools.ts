@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
  */
 export function requireTool(t: TestContext, command: string, args: string[] = ['--version']): boolean {
   const probe = spawnSync(command, args, { stdio: 'ignore' });
-  if (probe.error === undefined && probe.status !== null) return true;
+  if (probe.error === undefined && probe.status === 0) return true;
   const message = `required tool "${command}" is not installed`;
   if (process.env.CI === 'true') throw new Error(`${message} (CI=true: failing instead of skipping)`);
   process.stderr.write(`\n!!! SKIPPED: ${message}; install it (see .ci/run) to run this test\n`);
