@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCvss } from './commands/cvss.js';
-import { registerDemo } from './commands/demo.js';
+import { registerCheck } from './commands/check.js';
 import { registerVercmp } from './commands/vercmp.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
@@ -17,7 +17,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
   registerVercmp(program, io, setExit);
   registerCvss(program, io, setExit);
-  registerDemo(program, io, setExit);
+  registerCheck(program, io, setExit);
   return program;
 }
 

@@ -33,7 +33,7 @@ async function vercmp(io: CliIo, schemeName: string, versions: string[], options
   if (options.in !== undefined) {
     const [version, ...rest] = versions;
     if (version === undefined || rest.length > 0) return usage(io, '--in <range> takes exactly one version');
-    await write(io.stdout, `${checkRange(schemeName, options.in, version)}\n`);
+    await write(io.stdout, `${checkRange(scheme, options.in, version)}\n`);
     return EXIT.ok;
   }
   const [a, b, ...rest] = versions;

@@ -1,0 +1,1 @@
+export { matchOsv, packageFromPurl, type OsvMatch, type OsvRecord, type PackageRef } from './osv.js';
