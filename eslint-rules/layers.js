@@ -8,6 +8,7 @@ export const LAYERS = {
   common: 0,
   versions: 1,
   cvss: 1,
+  inventory: 1,
   advisories: 2,
   sbom: 2,
   bolt: 2,
@@ -19,9 +20,10 @@ export const LAYERS = {
   image: 5,
   catalog: 5,
   exports: 5,
-  jobs: 6,
-  server: 7,
-  cli: 7,
+  scan: 6,
+  jobs: 7,
+  server: 8,
+  cli: 8,
 };
 
 function folderOf(file, srcRoot) {
