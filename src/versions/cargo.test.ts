@@ -1,38 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import nodeSemver from 'semver';
-import { checkVectors, loadVectors, type VectorFile } from '../../test/support/vectors.js';
+import { describeVectorFiles, loadVectors, rejectsVersion } from '../../test/support/vectors.js';
 import { cargo } from './cargo.js';
-import { VersionError } from './scheme.js';
 
 const testdata = (name: string): string => fileURLToPath(new URL(`./testdata/${name}`, import.meta.url));
-const files = readdirSync(testdata('.')).filter((f) => f.startsWith('cargo-') && f.endsWith('.txt')).sort();
-const vectors = new Map<string, VectorFile>(files.map((f) => [f, loadVectors(testdata(f))]));
 
-function rejects(version: string): boolean {
-  try {
-    cargo.parse(version);
-    return false;
-  } catch (error) {
-    assert.ok(error instanceof VersionError && error.code === 'INVALID_VERSION', String(error));
-    return true;
-  }
-}
-
-describe('cargo vector files', () => {
-  it('finds the semver-crate and edge vector files', () => assert.ok(files.length >= 2, files.join(', ')));
-  for (const [name, file] of vectors) {
-    it(`${name}: every comparison holds in both directions`, () => {
-      assert.deepEqual(checkVectors(cargo.compare, file), []);
-    });
-    it(`${name}: invalid versions are rejected and valid ones parse`, () => {
-      assert.deepEqual(file.invalid.filter((v) => !rejects(v)), []);
-      assert.deepEqual(file.valid.filter(rejects), []);
-    });
-  }
-});
+describeVectorFiles(cargo, { minFiles: 2 });
+const rejects = (version: string): boolean => rejectsVersion(cargo, version);
 
 describe('cargo parse', () => {
   // dtolnay/semver tests/test_version.rs (MIT OR Apache-2.0): inputs the vector files cannot hold.

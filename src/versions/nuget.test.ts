@@ -1,37 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { checkVectors, loadVectors, type VectorFile } from '../../test/support/vectors.js';
+import { describeVectorFiles, rejectsVersion } from '../../test/support/vectors.js';
 import { nuget } from './nuget.js';
-import { VersionError } from './scheme.js';
 
-const testdata = (name: string): string => fileURLToPath(new URL(`./testdata/${name}`, import.meta.url));
-const files = readdirSync(testdata('.')).filter((f) => f.startsWith('nuget-') && f.endsWith('.txt')).sort();
-const vectors = new Map<string, VectorFile>(files.map((f) => [f, loadVectors(testdata(f))]));
-
-function rejects(version: string): boolean {
-  try {
-    nuget.parse(version);
-    return false;
-  } catch (error) {
-    assert.ok(error instanceof VersionError && error.code === 'INVALID_VERSION', String(error));
-    return true;
-  }
-}
-
-describe('nuget vector files', () => {
-  it('finds the NuGet.Client and registry vector files', () => assert.ok(files.length >= 2, files.join(', ')));
-  for (const [name, file] of vectors) {
-    it(`${name}: every comparison holds in both directions`, () => {
-      assert.deepEqual(checkVectors(nuget.compare, file), []);
-    });
-    it(`${name}: invalid versions are rejected and valid ones parse`, () => {
-      assert.deepEqual(file.invalid.filter((v) => !rejects(v)), []);
-      assert.deepEqual(file.valid.filter(rejects), []);
-    });
-  }
-});
+const vectors = describeVectorFiles(nuget, { minFiles: 2 });
+const rejects = (version: string): boolean => rejectsVersion(nuget, version);
 
 describe('nuget parse', () => {
   // NuGetVersionTest.TryParseHandlesValidVersionPatterns and ParseIgnoresLeadingAndTrailingWhitespace

@@ -1,39 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { requireTool } from '../../test/support/tools.js';
-import { checkVectors, loadVectors, type VectorFile } from '../../test/support/vectors.js';
+import { describeVectorFiles, rejectsVersion } from '../../test/support/vectors.js';
 import { parseEvr, rpm } from './rpm.js';
-import { VersionError } from './scheme.js';
 
-const testdata = (name: string): string => fileURLToPath(new URL(`./testdata/${name}`, import.meta.url));
-const files = readdirSync(testdata('.')).filter((f) => f.startsWith('rpm-') && f.endsWith('.txt')).sort();
-const vectors = new Map<string, VectorFile>(files.map((f) => [f, loadVectors(testdata(f))]));
-
-function rejects(version: string): boolean {
-  try {
-    rpm.parse(version);
-    return false;
-  } catch (error) {
-    assert.ok(error instanceof VersionError && error.code === 'INVALID_VERSION', String(error));
-    return true;
-  }
-}
-
-describe('rpm vector files', () => {
-  it('finds the vector files', () => assert.ok(files.length >= 3, files.join(', ')));
-  for (const [name, file] of vectors) {
-    it(`${name}: every comparison holds in both directions`, () => {
-      assert.deepEqual(checkVectors(rpm.compare, file), []);
-    });
-    it(`${name}: invalid versions are rejected and valid ones parse`, () => {
-      assert.deepEqual(file.invalid.filter((v) => !rejects(v)), []);
-      assert.deepEqual(file.valid.filter(rejects), []);
-    });
-  }
-});
+const vectors = describeVectorFiles(rpm, { minFiles: 3 });
+const rejects = (version: string): boolean => rejectsVersion(rpm, version);
 
 describe('rpm parse', () => {
   it('splits epoch, version and the release after the last hyphen', () => {

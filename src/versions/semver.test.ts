@@ -2,32 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import nodeSemver from 'semver';
-import { checkVectors, loadVectors } from '../../test/support/vectors.js';
-import { VersionError } from './scheme.js';
+import { describeVectorFiles, loadVectors, rejectsVersion } from '../../test/support/vectors.js';
 import { comparePreIdentifiers, parsePreIdentifiers, semver } from './semver.js';
 
 const testdata = (name: string): string => fileURLToPath(new URL(`./testdata/${name}`, import.meta.url));
 const fixtures = loadVectors(testdata('semver-node-semver-fixtures.txt'));
 
-function rejects(version: string): boolean {
-  try {
-    semver.parse(version);
-    return false;
-  } catch (error) {
-    assert.ok(error instanceof VersionError && error.code === 'INVALID_VERSION', String(error));
-    return true;
-  }
-}
+const rejects = (version: string): boolean => rejectsVersion(semver, version);
 
-describe('semver vector files', () => {
-  it('semver-node-semver-fixtures.txt: every comparison holds in both directions', () => {
-    assert.ok(fixtures.comparisons.length >= 20);
-    assert.deepEqual(checkVectors(semver.compare, fixtures), []);
-  });
-  it('semver-node-semver-fixtures.txt: invalid versions are rejected and valid ones parse', () => {
-    assert.deepEqual(fixtures.invalid.filter((v) => !rejects(v)), []);
-    assert.deepEqual(fixtures.valid.filter(rejects), []);
-  });
+describeVectorFiles(semver, { minFiles: 1 });
+
+describe('semver-node-semver-fixtures.txt', () => {
+  it('holds at least 20 comparisons', () => assert.ok(fixtures.comparisons.length >= 20));
 });
 
 describe('semver parse', () => {

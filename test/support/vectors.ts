@@ -1,4 +1,9 @@
-import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { VersionError, type VersionScheme } from '../../src/versions/scheme.js';
 
 export type VectorOp = '<' | '=' | '>';
 
@@ -60,4 +65,59 @@ export function checkVectors(compare: (a: string, b: string) => number, file: Ve
     }
   }
   return failures;
+}
+
+/**
+ * True when `scheme.parse` rejects the version, false when it parses. Any rejection must be a
+ * VersionError with code INVALID_VERSION; anything else fails the calling test.
+ */
+export function rejectsVersion(scheme: VersionScheme, version: string): boolean {
+  try {
+    scheme.parse(version);
+    return false;
+  } catch (error) {
+    assert.ok(
+      error instanceof VersionError && error.code === 'INVALID_VERSION',
+      `${scheme.name}.parse(${JSON.stringify(version)}) threw ${String(error)}`,
+    );
+    return true;
+  }
+}
+
+const DEFAULT_VECTOR_DIR = fileURLToPath(new URL('../../src/versions/testdata/', import.meta.url));
+
+export interface VectorFilesOptions {
+  /** The test fails when fewer `<scheme>-*.txt` files than this are found. */
+  minFiles: number;
+  /** Folder holding the vector files; src/versions/testdata by default. */
+  dir?: string;
+  /** Versions listed as `invalid:` whose rejection is not checked here (each caller says why). */
+  skipInvalid?: ReadonlySet<string>;
+}
+
+/**
+ * Loads every `<scheme.name>-*.txt` vector file (sorted by name) and registers the
+ * `<scheme> vector files` suite: the files exist, and for each file every comparison holds in both
+ * directions, every `invalid:` version is rejected and every `valid:` one parses. Returns the
+ * loaded files by name for the caller's own tests.
+ */
+export function describeVectorFiles(scheme: VersionScheme, options: VectorFilesOptions): ReadonlyMap<string, VectorFile> {
+  const dir = options.dir ?? DEFAULT_VECTOR_DIR;
+  const skipInvalid = options.skipInvalid ?? new Set<string>();
+  const files = readdirSync(dir).filter((f) => f.startsWith(`${scheme.name}-`) && f.endsWith('.txt')).sort();
+  const vectors = new Map<string, VectorFile>(files.map((f) => [f, loadVectors(join(dir, f))]));
+  const rejects = (version: string): boolean => rejectsVersion(scheme, version);
+  describe(`${scheme.name} vector files`, () => {
+    it('finds the vector files', () => assert.ok(files.length >= options.minFiles, files.join(', ')));
+    for (const [name, file] of vectors) {
+      it(`${name}: every comparison holds in both directions`, () => {
+        assert.deepEqual(checkVectors(scheme.compare, file), []);
+      });
+      it(`${name}: invalid versions are rejected and valid ones parse`, () => {
+        assert.deepEqual(file.invalid.filter((v) => !skipInvalid.has(v) && !rejects(v)), []);
+        assert.deepEqual(file.valid.filter(rejects), []);
+      });
+    }
+  });
+  return vectors;
 }
