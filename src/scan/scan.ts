@@ -1,0 +1,76 @@
+import { ALL_ANALYZERS, type Analyzer } from '../catalog/index.js';
+import { openImage, walkDirectory, walkLayer, isImageError, type ImageSource } from '../image/index.js';
+import type { ImageInfo, Inventory, ScanIssue } from '../inventory/index.js';
+import { defaultStellaHome, LayerCache } from './cache.js';
+import { analyzerFingerprint, buildFragment, maxFileSizeFor, wantedBy, type LayerFragment } from './fragment.js';
+import { mergeFragments } from './merge.js';
+
+export interface ScanProgress {
+  readonly layer: number;
+  readonly layers: number;
+  readonly diffId: string;
+  readonly cached: boolean;
+}
+
+export interface ScanOptions {
+  readonly platform?: string;
+  readonly offline?: boolean;
+  /** Where the layer cache lives; default $STELLA_HOME or ./.stella. */
+  readonly stellaHome?: string;
+  /** false: neither read nor write the layer cache. */
+  readonly cache?: boolean;
+  readonly analyzers?: readonly Analyzer[];
+  readonly onProgress?: (progress: ScanProgress) => void;
+}
+
+/**
+ * Scans an image (or a root filesystem) into an Inventory. Layers whose fragment is cached are
+ * not read at all; a layer that fails (hostile entry, bomb, digest mismatch) becomes an issue
+ * and the other layers still count.
+ */
+export async function scanImage(target: string, options: ScanOptions = {}): Promise<Inventory> {
+  const analyzers = options.analyzers ?? ALL_ANALYZERS;
+  const source = await openImage(target, { platform: options.platform, offline: options.offline });
+  try {
+    if (source.kind === 'dir') {
+      const raw = await walkDirectory(source.root, { layerId: 'dir:', wants: wantedBy(analyzers), maxFileSize: maxFileSizeFor(analyzers) });
+      const merged = mergeFragments([buildFragment('dir:', raw, analyzers)], true);
+      return { ...merged, ...(source.info.layers.length > 0 ? { image: source.info } : {}) };
+    }
+    const fragments = await layerFragments(source, analyzers, options);
+    const merged = mergeFragments(fragments.fragments);
+    return { image: source.info, ...merged, issues: [...fragments.issues, ...merged.issues] };
+  } finally {
+    await source.close();
+  }
+}
+
+async function layerFragments(source: ImageSource, analyzers: readonly Analyzer[], options: ScanOptions): Promise<{ fragments: LayerFragment[]; issues: ScanIssue[] }> {
+  const cache = options.cache === false ? undefined : new LayerCache(options.stellaHome ?? defaultStellaHome());
+  const fingerprint = analyzerFingerprint(analyzers);
+  const layers = source.info.layers;
+  const fragments: LayerFragment[] = [];
+  const issues: ScanIssue[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const diffId = layers[i]!.diffId;
+    const cached = cache?.get(diffId, fingerprint);
+    options.onProgress?.({ layer: i + 1, layers: layers.length, diffId, cached: cached !== undefined });
+    if (cached !== undefined) {
+      fragments.push(cached);
+      continue;
+    }
+    try {
+      const stream = await source.openLayer(i);
+      const raw = await walkLayer(stream, { layerId: diffId, wants: wantedBy(analyzers), maxFileSize: maxFileSizeFor(analyzers) });
+      const fragment = buildFragment(diffId, raw, analyzers);
+      cache?.put(fragment);
+      fragments.push(fragment);
+    } catch (error) {
+      if (!isImageError(error)) throw error;
+      issues.push({ code: error.code, message: error.message, layer: diffId });
+    }
+  }
+  return { fragments, issues };
+}
+
+export type { ImageInfo };
