@@ -1,0 +1,16 @@
+export { ImageError, isImageError, type ImageErrorCode } from './errors.js';
+export { openImage, type SourceKind } from './open.js';
+export {
+  DEFAULT_PLATFORM,
+  formatPlatform,
+  parsePlatform,
+  type BlobStore,
+  type DirectoryImageSource,
+  type ImageSource,
+  type LayeredImageSource,
+  type OpenImageOptions,
+  type Platform,
+} from './source.js';
+export { DEFAULT_WALK_LIMITS, walkLayer, type RawLayer, type WalkLimits, type WalkOptions } from './walk.js';
+export { walkDirectory, type DirectoryWalkOptions } from './walk-dir.js';
+export { normalizeImagePath, resolveInImage } from './paths.js';

@@ -1,0 +1,79 @@
+import { constants } from 'node:fs';
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ImageError } from './errors.js';
+import { DEFAULT_WALK_LIMITS, type RawLayer, type WalkLimits, type WalkOptions } from './walk.js';
+
+export type DirectoryWalkOptions = Omit<WalkOptions, 'layerId'> & { readonly layerId?: string };
+
+/**
+ * A root filesystem on disk as one RawLayer: lstat walk in sorted order, symlinks recorded and
+ * never followed (files are opened with O_NOFOLLOW), nothing outside `root` is touched. A second
+ * name of an already seen inode is reported as a hardlink to the first.
+ */
+export async function walkDirectory(root: string, options: DirectoryWalkOptions): Promise<RawLayer> {
+  const limits = { ...DEFAULT_WALK_LIMITS, ...options.limits };
+  const top = await lstat(root).catch(() => undefined);
+  if (top?.isDirectory() !== true) throw new ImageError('NOT_FOUND', `${root} is not a directory`);
+  const walker = new DirWalker(root, options, limits);
+  await walker.walk('');
+  return walker.result();
+}
+
+class DirWalker {
+  private readonly files = new Map<string, Buffer>();
+  private readonly symlinks = new Map<string, string>();
+  private readonly hardlinks = new Map<string, string>();
+  private readonly inodes = new Map<string, string>();
+  private entryCount = 0;
+  private bytesRead = 0;
+
+  constructor(private readonly root: string, private readonly options: DirectoryWalkOptions, private readonly limits: WalkLimits) {}
+
+  /** `rel` is "" for the root, else "/a/b". */
+  async walk(rel: string): Promise<void> {
+    const names = (await readdir(join(this.root, rel))).sort();
+    for (const name of names) {
+      const path = `${rel}/${name}`;
+      if (++this.entryCount > this.limits.maxEntries) {
+        throw new ImageError('TOO_MANY_ENTRIES', `directory ${this.root} entry "${path}": more than ${this.limits.maxEntries} entries`);
+      }
+      const info = await lstat(join(this.root, path));
+      if (info.isDirectory()) await this.walk(path);
+      else if (info.isSymbolicLink()) this.symlinks.set(path, await readlink(join(this.root, path)));
+      else if (info.isFile()) await this.file(path, info.size, info.nlink > 1 ? `${info.dev}:${info.ino}` : undefined);
+    }
+  }
+
+  result(): RawLayer {
+    return {
+      files: this.files,
+      symlinks: this.symlinks,
+      hardlinks: this.hardlinks,
+      whiteouts: [],
+      opaqueDirs: [],
+      entryCount: this.entryCount,
+      bytesRead: this.bytesRead,
+    };
+  }
+
+  private async file(path: string, size: number, inode: string | undefined): Promise<void> {
+    const first = inode === undefined ? undefined : this.inodes.get(inode);
+    if (inode !== undefined && first === undefined) this.inodes.set(inode, path);
+    if (first !== undefined) this.hardlinks.set(path, first);
+    if (!this.options.wants(path)) return;
+    const limit = this.options.maxFileSize?.(path) ?? this.limits.maxFileBytes;
+    if (size > limit) {
+      throw new ImageError('FILE_TOO_LARGE', `directory ${this.root} entry "${path}": ${size} bytes is over the ${limit}-byte limit for this file`);
+    }
+    const handle = await open(join(this.root, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      const content = await handle.readFile();
+      if (content.length > limit) throw new ImageError('FILE_TOO_LARGE', `directory ${this.root} entry "${path}": grew past the ${limit}-byte limit while read`);
+      this.bytesRead += content.length;
+      this.files.set(path, content);
+    } finally {
+      await handle.close();
+    }
+  }
+}
