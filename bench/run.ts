@@ -3,8 +3,9 @@
 import { formatTable, type BenchResult, type Benchmark } from './harness.js';
 import { versionBenchmarks } from './versions.bench.js';
 import { vercmpProcessBenchmark } from './vercmp-process.bench.js';
+import { scanBenchmark } from './scan.bench.js';
 
-const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark];
+const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark];
 
 const filter = process.argv[2];
 const results: BenchResult[] = [];

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerCvss } from './commands/cvss.js';
 import { registerCheck } from './commands/check.js';
 import { registerVercmp } from './commands/vercmp.js';
+import { registerScan } from './commands/scan.js';
+import { registerSbom } from './commands/sbom.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -18,6 +20,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerVercmp(program, io, setExit);
   registerCvss(program, io, setExit);
   registerCheck(program, io, setExit);
+  registerScan(program, io, setExit, VERSION);
+  registerSbom(program, io, setExit);
   return program;
 }
 

@@ -39,6 +39,8 @@ export function buildPurl(pkg: PackageDraft, distro?: Distro): string {
       if (epoch !== undefined) qualifiers.epoch = epoch;
     }
   }
+  // The model keeps the npm scope without "@"; the purl spec's namespace carries it.
+  if (pkg.type === 'npm' && namespace !== undefined && namespace !== '' && !namespace.startsWith('@')) namespace = `@${namespace}`;
   const purl = new PackageURL(pkg.type, namespace === '' ? undefined : namespace, pkg.name, version,
     Object.keys(qualifiers).length > 0 ? qualifiers : undefined, undefined);
   return purl.toString();
