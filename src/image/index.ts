@@ -14,3 +14,6 @@ export {
 export { DEFAULT_WALK_LIMITS, walkLayer, type RawLayer, type WalkLimits, type WalkOptions } from './walk.js';
 export { walkDirectory, type DirectoryWalkOptions } from './walk-dir.js';
 export { normalizeImagePath, resolveInImage } from './paths.js';
+export { openRegistry, RegistryBlobStore, type RegistryOptions } from './registry.js';
+export { RegistryError, isRegistryError, type RegistryErrorCode } from './registry-errors.js';
+export { parseRegistryReference, formatReference, type RegistryReference } from './registry-reference.js';

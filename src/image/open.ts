@@ -8,6 +8,7 @@ import { openDirectory } from './dir-source.js';
 import { openDockerArchive } from './docker-archive.js';
 import { ImageError } from './errors.js';
 import { openOciArchive, openOciDir } from './oci-layout.js';
+import { openRegistry, type RegistryOptions } from './registry.js';
 import { TarIndex } from './tar-index.js';
 import { DEFAULT_WALK_LIMITS } from './walk.js';
 import type { ImageSource, OpenImageOptions } from './source.js';
@@ -29,11 +30,11 @@ const PREFIXES: Record<string, SourceKind> = {
  * or a bare path whose kind is detected. Archives are read in place; only a gzip/zstd-compressed
  * outer archive is first decompressed into a private folder under options.workDir, removed by close().
  */
-export async function openImage(target: string, options: OpenImageOptions = {}): Promise<ImageSource> {
+export async function openImage(target: string, options: OpenImageOptions & { readonly registry?: RegistryOptions } = {}): Promise<ImageSource> {
   const { kind, rest } = splitTarget(target);
   if (kind === 'registry') {
     if (options.offline === true) throw new ImageError('OFFLINE', `${target}: a registry cannot be contacted under --offline`);
-    throw new ImageError('UNSUPPORTED_SOURCE', `${target}: registry sources are not available in this build`);
+    return openRegistry(target, rest, { ...options.registry, ...(options.platform !== undefined ? { platform: options.platform } : {}) });
   }
   const { path, ref } = await splitRef(rest, kind !== 'dir');
   const select = { ...(options.platform !== undefined ? { platform: options.platform } : {}), ...(ref !== undefined ? { ref } : {}) };

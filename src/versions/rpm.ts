@@ -47,8 +47,15 @@ const SEPARATOR = new Uint8Array(128).fill(1);
 for (let c = 0; c < 128; c++) if (isDigit(c) || isAlpha(c) || c === TILDE || c === CARET) SEPARATOR[c] = 0;
 const isSeparator = (c: number): boolean => c >= 128 || SEPARATOR[c] === 1;
 
-/** Parses an EVR the way rpmverParse() splits it, rejecting what is described above. */
-export function parseRpmVersion(input: string): RpmVersion {
+// Field indexes into a bounds array: epoch [start, end), version [start, end), release [start, end).
+const E0 = 0, E1 = 1, V0 = 2, V1 = 3, R0 = 4, R1 = 5;
+
+/**
+ * Splits an EVR the way rpmverParse() does, writing the field bounds into `out` (release start
+ * is -1 when there is none) and rejecting what is described above. Allocates nothing, so
+ * `rpm.compare` on strings runs without building objects.
+ */
+function splitInto(input: string, out: Int32Array): void {
   const len = input.length;
   if (len === 0) throw fail(input, 'empty');
   let colon = -1;
@@ -72,7 +79,6 @@ export function parseRpmVersion(input: string): RpmVersion {
     while (epochStart < colon && input.charCodeAt(epochStart) === ZERO) epochStart++;
     versionStart = colon + 1;
   }
-  const epochEnd = colon >= 0 ? colon : 0;
   let versionEnd = len;
   let releaseStart = -1;
   if (hyphen >= 0) {
@@ -81,7 +87,22 @@ export function parseRpmVersion(input: string): RpmVersion {
     releaseStart = hyphen + 1;
   }
   if (versionEnd <= versionStart) throw fail(input, 'empty version');
-  return { text: input, epochStart, epochEnd, versionStart, versionEnd, releaseStart, releaseEnd: len };
+  out[E0] = epochStart;
+  out[E1] = colon >= 0 ? colon : 0;
+  out[V0] = versionStart;
+  out[V1] = versionEnd;
+  out[R0] = releaseStart;
+  out[R1] = len;
+}
+
+const scratchA = new Int32Array(6);
+const scratchB = new Int32Array(6);
+
+/** Parses an EVR the way rpmverParse() splits it, rejecting what is described above. */
+export function parseRpmVersion(input: string): RpmVersion {
+  const b = scratchA;
+  splitInto(input, b);
+  return { text: input, epochStart: b[E0]!, epochEnd: b[E1]!, versionStart: b[V0]!, versionEnd: b[V1]!, releaseStart: b[R0]!, releaseEnd: b[R1]! };
 }
 
 /**
@@ -187,18 +208,34 @@ function rpmvercmp(a: string, ai: number, ae: number, b: string, bi: number, be:
 }
 
 /** rpmverCmp(): epoch (missing = 0), then version, then release (missing < present). */
+function compareBounds(a: string, x: ArrayLike<number>, b: string, y: ArrayLike<number>): -1 | 0 | 1 {
+  const rc = compareDigits(a, x[E0]!, x[E1]!, b, y[E0]!, y[E1]!) || rpmvercmp(a, x[V0]!, x[V1]!, b, y[V0]!, y[V1]!);
+  if (rc !== 0) return rc;
+  if (x[R0]! < 0 || y[R0]! < 0) return x[R0]! < 0 ? (y[R0]! < 0 ? 0 : -1) : 1;
+  return rpmvercmp(a, x[R0]!, x[R1]!, b, y[R0]!, y[R1]!);
+}
+
+/** The same order over parsed values (compareBounds, field by field). */
 export function compareRpmVersions(a: RpmVersion, b: RpmVersion): -1 | 0 | 1 {
   const rc = compareDigits(a.text, a.epochStart, a.epochEnd, b.text, b.epochStart, b.epochEnd)
     || rpmvercmp(a.text, a.versionStart, a.versionEnd, b.text, b.versionStart, b.versionEnd);
   if (rc !== 0) return rc;
-  if (a.releaseStart < 0 || b.releaseStart < 0) {
-    return a.releaseStart < 0 ? (b.releaseStart < 0 ? 0 : -1) : 1;
-  }
+  if (a.releaseStart < 0 || b.releaseStart < 0) return a.releaseStart < 0 ? (b.releaseStart < 0 ? 0 : -1) : 1;
   return rpmvercmp(a.text, a.releaseStart, a.releaseEnd, b.text, b.releaseStart, b.releaseEnd);
 }
 
-export const rpm = defineScheme<RpmVersion>({
+const scheme = defineScheme<RpmVersion>({
   name: 'rpm',
   parse: parseRpmVersion,
   compareParsed: compareRpmVersions,
 });
+
+/** rpm, with a string comparison that splits both EVRs into scratch bounds instead of objects. */
+export const rpm: typeof scheme = {
+  ...scheme,
+  compare(a: string, b: string): -1 | 0 | 1 {
+    splitInto(a, scratchA);
+    splitInto(b, scratchB);
+    return compareBounds(a, scratchA, b, scratchB);
+  },
+};
