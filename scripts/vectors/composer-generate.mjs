@@ -8,27 +8,13 @@
 // short trailing groups (`20230131.0.0`). Date-shaped versions 3.3.2 rejects are therefore left
 // out here (their 3.4 answers are in composer-normalize-upstream.txt).
 //   node scripts/vectors/composer-generate.mjs
-import { spawnSync } from 'node:child_process';
+import { picker, rng, run } from './lib.mjs';
 import { writeFileSync } from 'node:fs';
 
 const DATA = new URL('../../src/versions/testdata/', import.meta.url);
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(2012);
-const pick = (list) => list[Math.floor(random() * list.length)];
-const run = (cmd, args, input) => {
-  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-  return r.stdout;
-};
+const pick = picker(random);
 
 // Inputs of composer/semver tests/VersionParserTest.php and ComparatorTest.php (MIT licence).
 const SEMVER_TESTS = [

@@ -4,6 +4,7 @@
 // releases) plus synthetic edge cases, answered by Python `packaging` through pep440-oracle.py.
 //   node scripts/vectors/pep440-generate.mjs [/work/.library/env/packages/pypi.tsv]
 import { spawnSync } from 'node:child_process';
+import { picker, rng } from './lib.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const TSV = process.argv[2] ?? '/work/.library/env/packages/pypi.tsv';
@@ -11,17 +12,8 @@ const PYTHON = '/usr/bin/python3';
 const DATA = new URL('../../src/versions/testdata/', import.meta.url);
 
 // Deterministic PRNG (mulberry32) so a rerun on the same corpus yields the same files.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(440);
-const pick = (list) => list[Math.floor(random() * list.length)];
+const pick = picker(random);
 const sample = (list, n) => Array.from({ length: n }, () => pick(list));
 
 const SYNTHETIC = [
