@@ -11,6 +11,12 @@ export class CatalogError extends StellaError<CatalogErrorCode> {
   }
 }
 
+export interface FileInfo {
+  readonly size: number;
+  /** Permission bits (0o755…). */
+  readonly mode: number;
+}
+
 /** One file handed to an analyzer: absolute, normalized path inside the image, whole content. */
 export interface AnalyzerFile {
   readonly path: string;
@@ -39,8 +45,11 @@ export interface Analyzer {
   readonly name: string;
   /** Bump when the result for the same input changes: cached layer fragments are invalidated. */
   readonly version: number;
-  /** Cheap test on the path alone (called for every file of every layer). */
-  wants(path: string): boolean;
+  /**
+   * Cheap test called for every regular file of every layer: the path, and when known its size
+   * and mode (an analyzer of Go or Rust binaries wants executables wherever they are).
+   */
+  wants(path: string, info?: FileInfo): boolean;
   /** Largest file this analyzer accepts (bytes); bigger files become a TOO_LARGE issue. */
   readonly maxFileSize: number;
   analyze(file: AnalyzerFile): AnalyzerResult;

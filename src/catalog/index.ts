@@ -3,7 +3,7 @@ import { apkAnalyzer } from './os/apk.js';
 import { dpkgAnalyzer } from './os/dpkg.js';
 import { osReleaseAnalyzer } from './os/os-release.js';
 
-export { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult, type CatalogErrorCode, type DistroHint } from './analyzer.js';
+export { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult, type CatalogErrorCode, type DistroHint, type FileInfo } from './analyzer.js';
 export { dpkgQueryName } from './os/dpkg.js';
 export { mergeDistroHints } from './os/os-release.js';
 

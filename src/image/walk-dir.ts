@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageError } from './errors.js';
-import { DEFAULT_WALK_LIMITS, type RawLayer, type WalkLimits, type WalkOptions } from './walk.js';
+import { DEFAULT_WALK_LIMITS, type RawLayer, type SkippedFile, type WalkLimits, type WalkOptions } from './walk.js';
 
 export type DirectoryWalkOptions = Omit<WalkOptions, 'layerId'> & { readonly layerId?: string };
 
@@ -22,6 +22,8 @@ export async function walkDirectory(root: string, options: DirectoryWalkOptions)
 
 class DirWalker {
   private readonly files = new Map<string, Buffer>();
+  private readonly modes = new Map<string, number>();
+  private readonly skipped: SkippedFile[] = [];
   private readonly symlinks = new Map<string, string>();
   private readonly hardlinks = new Map<string, string>();
   private readonly inodes = new Map<string, string>();
@@ -41,7 +43,7 @@ class DirWalker {
       const info = await lstat(join(this.root, path));
       if (info.isDirectory()) await this.walk(path);
       else if (info.isSymbolicLink()) this.symlinks.set(path, await readlink(join(this.root, path)));
-      else if (info.isFile()) await this.file(path, info.size, info.nlink > 1 ? `${info.dev}:${info.ino}` : undefined);
+      else if (info.isFile()) await this.file(path, info.size, info.mode & 0o7777, info.nlink > 1 ? `${info.dev}:${info.ino}` : undefined);
     }
   }
 
@@ -54,17 +56,20 @@ class DirWalker {
       opaqueDirs: [],
       entryCount: this.entryCount,
       bytesRead: this.bytesRead,
+      modes: this.modes,
+      skipped: this.skipped,
     };
   }
 
-  private async file(path: string, size: number, inode: string | undefined): Promise<void> {
+  private async file(path: string, size: number, mode: number, inode: string | undefined): Promise<void> {
     const first = inode === undefined ? undefined : this.inodes.get(inode);
     if (inode !== undefined && first === undefined) this.inodes.set(inode, path);
     if (first !== undefined) this.hardlinks.set(path, first);
-    if (!this.options.wants(path)) return;
-    const limit = this.options.maxFileSize?.(path) ?? this.limits.maxFileBytes;
+    if (!this.options.wants(path, { size, mode })) return;
+    const limit = Math.min(this.options.maxFileSize?.(path) ?? this.limits.maxFileBytes, this.limits.maxFileBytes);
     if (size > limit) {
-      throw new ImageError('FILE_TOO_LARGE', `directory ${this.root} entry "${path}": ${size} bytes is over the ${limit}-byte limit for this file`);
+      this.skipped.push({ path, size, limit });
+      return;
     }
     const handle = await open(join(this.root, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
@@ -72,6 +77,7 @@ class DirWalker {
       if (content.length > limit) throw new ImageError('FILE_TOO_LARGE', `directory ${this.root} entry "${path}": grew past the ${limit}-byte limit while read`);
       this.bytesRead += content.length;
       this.files.set(path, content);
+      this.modes.set(path, mode);
     } finally {
       await handle.close();
     }

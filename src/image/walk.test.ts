@@ -152,9 +152,22 @@ describe('walkLayer: hostile input', () => {
     await assert.rejects(walk(await buildLayerTar(entries), { limits: { maxEntries: 20 } }), rejectsWith('TOO_MANY_ENTRIES', LAYER, '"d/f20"'));
   });
 
-  it('refuses to buffer a wanted file over its size limit', async () => {
-    const bytes = await buildLayerTar([{ path: 'var/lib/rpm/Packages', content: Buffer.alloc(4096) }]);
-    await assert.rejects(walk(bytes, { maxFileSize: () => 1000 }), rejectsWith('FILE_TOO_LARGE', '"var/lib/rpm/Packages"'));
+  it('does not buffer a wanted file over its size limit: it is skipped and listed, the layer still counts', async () => {
+    const bytes = await buildLayerTar([
+      { path: 'var/lib/rpm/Packages', content: Buffer.alloc(4096) },
+      { path: 'etc/os-release', content: 'ID=x\n', mode: 0o644 },
+    ]);
+    const layer = await walk(bytes, { maxFileSize: () => 1000 });
+    assert.deepEqual(layer.skipped, [{ path: '/var/lib/rpm/Packages', size: 4096, limit: 1000 }]);
+    assert.deepEqual([...layer.files.keys()], ['/etc/os-release']);
+    assert.equal(layer.modes.get('/etc/os-release'), 0o644);
+  });
+
+  it('tells wants() each file\'s size and mode', async () => {
+    const seen: Array<[string, number, number]> = [];
+    const bytes = await buildLayerTar([{ path: 'usr/bin/app', content: 'ELF', mode: 0o755 }, { path: 'etc/conf', content: 'x', mode: 0o600 }]);
+    await walkLayer(Readable.from([bytes]), { layerId: LAYER, wants: (path, info) => { seen.push([path, info?.size ?? -1, info?.mode ?? -1]); return false; } });
+    assert.deepEqual(seen, [['/usr/bin/app', 3, 0o755], ['/etc/conf', 1, 0o600]]);
   });
 
   it('reports a broken gzip stream as CORRUPT_LAYER', async () => {

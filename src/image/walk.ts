@@ -30,13 +30,28 @@ export interface WalkOptions {
   /** Names the layer in errors (its diffID, or digest). */
   readonly layerId: string;
   /** Whether the content of the regular file at this absolute path is wanted. */
-  wants(path: string): boolean;
+  /** `info` tells size and mode, so an analyzer can want e.g. every executable (Go binaries). */
+  wants(path: string, info?: EntryInfo): boolean;
   /** Size limit for one wanted file (defaults to limits.maxFileBytes). */
   maxFileSize?(path: string): number;
   readonly limits?: Partial<WalkLimits>;
 }
 
 /** What one layer (or a root filesystem) holds, as far as the analyzers care. */
+/** What the walk knows of a regular file before reading it. */
+export interface EntryInfo {
+  readonly size: number;
+  /** Permission bits as in the tar header / stat (e.g. 0o755). */
+  readonly mode: number;
+}
+
+/** A wanted file that was not captured because it is larger than its limit. */
+export interface SkippedFile {
+  readonly path: string;
+  readonly size: number;
+  readonly limit: number;
+}
+
 export interface RawLayer {
   /** Wanted regular files (and hardlinks to captured files) by normalized absolute path. */
   readonly files: Map<string, Buffer>;
@@ -51,6 +66,10 @@ export interface RawLayer {
   readonly entryCount: number;
   /** Uncompressed bytes read. */
   readonly bytesRead: number;
+  /** Mode bits of each captured file (same keys as `files`). */
+  readonly modes: Map<string, number>;
+  /** Wanted files too large to capture; the rest of the layer still counts. */
+  readonly skipped: SkippedFile[];
 }
 
 /** What tar-stream's extract yields (its type is not exported). */
@@ -102,6 +121,8 @@ function toImageError(error: unknown, layerId: string, entry: string): ImageErro
 
 class WalkState {
   readonly files = new Map<string, Buffer>();
+  readonly modes = new Map<string, number>();
+  readonly skipped: SkippedFile[] = [];
   readonly symlinks = new Map<string, string>();
   readonly hardlinks = new Map<string, string>();
   readonly whiteouts = new Set<string>();
@@ -125,7 +146,7 @@ class WalkState {
     switch (header.type) {
       case 'file':
       case 'contiguous-file':
-        return this.file(entry, path, header.size ?? 0);
+        return this.file(entry, path, header.size ?? 0, header.mode ?? 0);
       case 'symlink':
         return this.drain(entry, () => this.symlink(path, header.linkname ?? ''));
       case 'link':
@@ -144,6 +165,8 @@ class WalkState {
       opaqueDirs: [...this.opaqueDirs].sort(),
       entryCount: this.entryCount,
       bytesRead,
+      modes: this.modes,
+      skipped: this.skipped,
     };
   }
 
@@ -174,23 +197,32 @@ class WalkState {
     this.forget(path);
     this.hardlinks.set(path, target);
     const content = this.files.get(target);
-    if (content !== undefined && this.options.wants(path)) this.files.set(path, content);
+    const mode = this.modes.get(target) ?? 0;
+    if (content !== undefined && this.options.wants(path, { size: content.length, mode })) {
+      this.files.set(path, content);
+      this.modes.set(path, mode);
+    }
   }
 
-  private async file(entry: TarStreamEntry, path: string, size: number): Promise<void> {
+  private async file(entry: TarStreamEntry, path: string, size: number, mode: number): Promise<void> {
     this.forget(path);
-    if (!this.options.wants(path)) return this.drain(entry, () => undefined);
-    const limit = this.options.maxFileSize?.(path) ?? this.limits.maxFileBytes;
-    if (size > limit) throw this.error('FILE_TOO_LARGE', `${size} bytes is over the ${limit}-byte limit for this file`);
+    if (!this.options.wants(path, { size, mode })) return this.drain(entry, () => undefined);
+    const limit = Math.min(this.options.maxFileSize?.(path) ?? this.limits.maxFileBytes, this.limits.maxFileBytes);
+    if (size > limit) {
+      this.skipped.push({ path, size, limit });
+      return this.drain(entry, () => undefined);
+    }
     const parts: Buffer[] = [];
     // streamx readables are async-iterable at run time; their typings omit it.
     for await (const chunk of entry as unknown as AsyncIterable<Buffer>) parts.push(chunk);
     this.files.set(path, Buffer.concat(parts));
+    this.modes.set(path, mode);
   }
 
   /** A later entry for the same path within one layer replaces the earlier one. */
   private forget(path: string): void {
     this.files.delete(path);
+    this.modes.delete(path);
     this.symlinks.delete(path);
     this.hardlinks.delete(path);
   }

@@ -1,10 +1,10 @@
-import type { Analyzer, AnalyzerResult } from '../catalog/index.js';
+import type { Analyzer, AnalyzerResult, FileInfo } from '../catalog/index.js';
 import { CatalogError } from '../catalog/index.js';
 import type { ScanIssue } from '../inventory/index.js';
 import type { RawLayer } from '../image/index.js';
 
 /** Bump when the fragment layout changes: old cache entries are then ignored. */
-export const FRAGMENT_SCHEMA = 1;
+export const FRAGMENT_SCHEMA = 2;
 
 export interface FragmentFile {
   readonly path: string;
@@ -33,8 +33,8 @@ export function analyzerFingerprint(analyzers: readonly Analyzer[]): string {
   return analyzers.map((a) => `${a.name}@${a.version}`).sort().join(',');
 }
 
-export function wantedBy(analyzers: readonly Analyzer[]): (path: string) => boolean {
-  return (path) => analyzers.some((a) => a.wants(path));
+export function wantedBy(analyzers: readonly Analyzer[]): (path: string, info?: FileInfo) => boolean {
+  return (path, info) => analyzers.some((a) => a.wants(path, info));
 }
 
 export function maxFileSizeFor(analyzers: readonly Analyzer[]): (path: string) => number {
@@ -49,8 +49,9 @@ export function buildFragment(layer: string, raw: RawLayer, analyzers: readonly 
   const issues: ScanIssue[] = [];
   for (const path of [...raw.files.keys()].sort(byText)) {
     const content = raw.files.get(path) as Buffer;
+    const info: FileInfo = { size: content.length, mode: raw.modes.get(path) ?? 0 };
     for (const analyzer of analyzers) {
-      if (!analyzer.wants(path)) continue;
+      if (!analyzer.wants(path, info)) continue;
       try {
         const result = analyzer.analyze({ path, content });
         files.push({ path, analyzer: analyzer.name, result });
@@ -59,6 +60,9 @@ export function buildFragment(layer: string, raw: RawLayer, analyzers: readonly 
         issues.push({ code: error.code, message: error.message, layer, path });
       }
     }
+  }
+  for (const skipped of raw.skipped) {
+    issues.push({ code: 'FILE_TOO_LARGE', message: `${skipped.path}: ${skipped.size} bytes is over the ${skipped.limit}-byte limit; not analyzed`, layer, path: skipped.path });
   }
   return {
     schema: FRAGMENT_SCHEMA,

@@ -2,6 +2,7 @@ import { mergeDistroHints, type AnalyzerResult, type DistroHint } from '../catal
 import { resolveInImage } from '../image/index.js';
 import { finalizePackage, sortPackages, type Distro, type Package, type PackageDraft, type ScanIssue } from '../inventory/index.js';
 import type { LayerFragment } from './fragment.js';
+import { reconcileDeclared } from './reconcile.js';
 
 interface Version {
   readonly layer: string;
@@ -88,7 +89,8 @@ export function mergeFragments(fragments: readonly LayerFragment[], isPseudoLaye
       issues.push(...(result.issues ?? []));
     }
   }
-  return distro === undefined ? { packages: sortPackages(packages), issues } : { distro, packages: sortPackages(packages), issues };
+  const reconciled = sortPackages(reconcileDeclared(packages));
+  return distro === undefined ? { packages: reconciled, issues } : { distro, packages: reconciled, issues };
 }
 
 // Every distro hint of the merged view; a path that is a symlink counts with its target's result
