@@ -4,8 +4,9 @@ import { formatTable, type BenchResult, type Benchmark } from './harness.js';
 import { versionBenchmarks } from './versions.bench.js';
 import { vercmpProcessBenchmark } from './vercmp-process.bench.js';
 import { scanBenchmark } from './scan.bench.js';
+import { nodeModulesBenchmark } from './node-modules.bench.js';
 
-const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark];
+const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark];
 
 const filter = process.argv[2];
 const results: BenchResult[] = [];
