@@ -2,10 +2,11 @@ import type { Analyzer } from './analyzer.js';
 import { apkAnalyzer } from './os/apk.js';
 import { dpkgAnalyzer } from './os/dpkg.js';
 import { osReleaseAnalyzer } from './os/os-release.js';
+import { rpmAnalyzer } from './os/rpm/analyzer.js';
 
 export { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult, type CatalogErrorCode, type DistroHint, type FileInfo } from './analyzer.js';
 export { dpkgQueryName } from './os/dpkg.js';
 export { mergeDistroHints } from './os/os-release.js';
 
 /** The one place analyzers are registered; the scan runs all of them on every layer. */
-export const ALL_ANALYZERS: readonly Analyzer[] = [osReleaseAnalyzer, dpkgAnalyzer, apkAnalyzer];
+export const ALL_ANALYZERS: readonly Analyzer[] = [osReleaseAnalyzer, dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
