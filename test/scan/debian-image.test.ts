@@ -8,6 +8,8 @@ import { PackageURL } from 'packageurl-js';
 import { dpkgQueryName } from '../../src/catalog/index.js';
 import type { Inventory, Package } from '../../src/inventory/index.js';
 import { scanImage, type ScanProgress } from '../../src/scan/index.js';
+import { diffSboms, isEmptyDiff, readSbom, writeSbom } from '../../src/sbom/index.js';
+import { validateSbom } from '../support/sbom-schemas.js';
 import { buildDebianImage, debianImageUnavailable, dpkgQuery, type DebianImage, type DpkgQueryRow } from '../support/debian-image.js';
 import { skopeoConfig } from '../support/debian-image-oci.js';
 
@@ -141,6 +143,23 @@ describe('a real Debian 12 image built from .deb packages', { skip }, () => {
       assert.equal(zlib.purl, `pkg:deb/debian/zlib1g@${zlib.version.replace(/^1:/, '')}?arch=${image.architecture}&distro=debian-12&epoch=1`);
     });
   }
+
+  it('its SBOMs validate in every format, and sbom diff between them finds no difference', async () => {
+    const inventory = cold.get('oci-archive')!;
+    const options = { created: new Date('2026-01-01T00:00:00Z'), toolVersion: 'test' };
+    const written = new Map([
+      ['cyclonedx', writeSbom(inventory, 'cyclonedx', options)],
+      ['spdx-json', writeSbom(inventory, 'spdx-json', options)],
+      ['spdx3-json', writeSbom(inventory, 'spdx3-json', options)],
+    ] as const);
+    const schemas = { cyclonedx: 'cyclonedx-1.6', 'spdx-json': 'spdx-2.3', 'spdx3-json': 'spdx-3.0.1' } as const;
+    for (const [format, text] of written) assert.deepEqual((await validateSbom(schemas[format], text)).errors, [], format);
+    const cdx = readSbom(written.get('cyclonedx')!);
+    assert.equal(cdx.packages.length, inventory.packages.length);
+    for (const other of ['spdx-json', 'spdx3-json'] as const) {
+      assert.ok(isEmptyDiff(diffSboms(cdx, readSbom(written.get(other)!))), `cyclonedx vs ${other}`);
+    }
+  });
 
   it('gives the same packages whatever the input form', () => {
     const reference = cold.get('docker-archive')!;
