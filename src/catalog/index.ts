@@ -3,10 +3,14 @@ import { apkAnalyzer } from './os/apk.js';
 import { dpkgAnalyzer } from './os/dpkg.js';
 import { osReleaseAnalyzer } from './os/os-release.js';
 import { rpmAnalyzer } from './os/rpm/analyzer.js';
+import { gradleLockfileAnalyzer, javaArchiveAnalyzer, mavenPomAnalyzer } from './lang/java/index.js';
 
 export { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult, type CatalogErrorCode, type DistroHint, type FileInfo } from './analyzer.js';
 export { dpkgQueryName } from './os/dpkg.js';
 export { mergeDistroHints } from './os/os-release.js';
 
 /** The one place analyzers are registered; the scan runs all of them on every layer. */
-export const ALL_ANALYZERS: readonly Analyzer[] = [osReleaseAnalyzer, dpkgAnalyzer, apkAnalyzer, rpmAnalyzer];
+export const ALL_ANALYZERS: readonly Analyzer[] = [
+  osReleaseAnalyzer, dpkgAnalyzer, apkAnalyzer, rpmAnalyzer,
+  javaArchiveAnalyzer, mavenPomAnalyzer, gradleLockfileAnalyzer,
+];
