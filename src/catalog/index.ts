@@ -4,6 +4,9 @@ import { dpkgAnalyzer } from './os/dpkg.js';
 import { osReleaseAnalyzer } from './os/os-release.js';
 import { rpmAnalyzer } from './os/rpm/analyzer.js';
 import { gradleLockfileAnalyzer, javaArchiveAnalyzer, mavenPomAnalyzer } from './lang/java/index.js';
+import { dotnetDepsAnalyzer, nugetLockAnalyzer, nugetPackagesConfigAnalyzer, nugetProjectAnalyzer } from './lang/dotnet/index.js';
+import { gemfileLockAnalyzer, gemspecAnalyzer } from './lang/ruby/index.js';
+import { composerInstalledAnalyzer, composerLockAnalyzer } from './lang/php/index.js';
 
 export { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult, type CatalogErrorCode, type DistroHint, type FileInfo } from './analyzer.js';
 export { dpkgQueryName } from './os/dpkg.js';
@@ -13,4 +16,7 @@ export { mergeDistroHints } from './os/os-release.js';
 export const ALL_ANALYZERS: readonly Analyzer[] = [
   osReleaseAnalyzer, dpkgAnalyzer, apkAnalyzer, rpmAnalyzer,
   javaArchiveAnalyzer, mavenPomAnalyzer, gradleLockfileAnalyzer,
+  dotnetDepsAnalyzer, nugetLockAnalyzer, nugetPackagesConfigAnalyzer, nugetProjectAnalyzer,
+  gemspecAnalyzer, gemfileLockAnalyzer,
+  composerInstalledAnalyzer, composerLockAnalyzer,
 ];

@@ -1,0 +1,2 @@
+export { composerInstalledAnalyzer, parseInstalledJson } from './installed-json.js';
+export { composerLockAnalyzer, parseComposerLock } from './composer-lock.js';
