@@ -7,6 +7,7 @@ import { gradleLockfileAnalyzer, javaArchiveAnalyzer, mavenPomAnalyzer } from '.
 import { dotnetDepsAnalyzer, nugetLockAnalyzer, nugetPackagesConfigAnalyzer, nugetProjectAnalyzer } from './lang/dotnet/index.js';
 import { gemfileLockAnalyzer, gemspecAnalyzer } from './lang/ruby/index.js';
 import { composerInstalledAnalyzer, composerLockAnalyzer } from './lang/php/index.js';
+import { NPM_ANALYZERS } from './lang/npm/index.js';
 
 export { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult, type CatalogErrorCode, type DistroHint, type FileInfo } from './analyzer.js';
 export { dpkgQueryName } from './os/dpkg.js';
@@ -19,4 +20,5 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   dotnetDepsAnalyzer, nugetLockAnalyzer, nugetPackagesConfigAnalyzer, nugetProjectAnalyzer,
   gemspecAnalyzer, gemfileLockAnalyzer,
   composerInstalledAnalyzer, composerLockAnalyzer,
+  ...NPM_ANALYZERS,
 ];

@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageError } from './errors.js';
 import { DEFAULT_WALK_LIMITS, type RawLayer, type SkippedFile, type WalkLimits, type WalkOptions } from './walk.js';
@@ -32,18 +32,24 @@ class DirWalker {
 
   constructor(private readonly root: string, private readonly options: DirectoryWalkOptions, private readonly limits: WalkLimits) {}
 
-  /** `rel` is "" for the root, else "/a/b". */
+  /**
+   * `rel` is "" for the root, else "/a/b". Metadata calls are synchronous on purpose: a tree of
+   * tens of thousands of small entries (a node_modules) walks several times faster without a
+   * thread-pool round trip per lstat; file contents are still read asynchronously.
+   */
   async walk(rel: string): Promise<void> {
-    const names = (await readdir(join(this.root, rel))).sort();
-    for (const name of names) {
-      const path = `${rel}/${name}`;
+    const entries = readdirSync(join(this.root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = `${rel}/${entry.name}`;
       if (++this.entryCount > this.limits.maxEntries) {
         throw new ImageError('TOO_MANY_ENTRIES', `directory ${this.root} entry "${path}": more than ${this.limits.maxEntries} entries`);
       }
-      const info = await lstat(join(this.root, path));
-      if (info.isDirectory()) await this.walk(path);
-      else if (info.isSymbolicLink()) this.symlinks.set(path, await readlink(join(this.root, path)));
-      else if (info.isFile()) await this.file(path, info.size, info.mode & 0o7777, info.nlink > 1 ? `${info.dev}:${info.ino}` : undefined);
+      if (entry.isDirectory()) await this.walk(path);
+      else if (entry.isSymbolicLink()) this.symlinks.set(path, readlinkSync(join(this.root, path)));
+      else if (entry.isFile()) {
+        const info = lstatSync(join(this.root, path));
+        await this.file(path, info.size, info.mode & 0o7777, info.nlink > 1 ? `${info.dev}:${info.ino}` : undefined);
+      }
     }
   }
 
