@@ -8,6 +8,9 @@ import { dotnetDepsAnalyzer, nugetLockAnalyzer, nugetPackagesConfigAnalyzer, nug
 import { gemfileLockAnalyzer, gemspecAnalyzer } from './lang/ruby/index.js';
 import { composerInstalledAnalyzer, composerLockAnalyzer } from './lang/php/index.js';
 import { NPM_ANALYZERS } from './lang/npm/index.js';
+import { PYTHON_ANALYZERS } from './lang/python/index.js';
+import { goBinaryAnalyzer, goModAnalyzer } from './lang/go/index.js';
+import { cargoAuditableAnalyzer, cargoLockAnalyzer } from './lang/rust/index.js';
 
 export { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult, type CatalogErrorCode, type DistroHint, type FileInfo } from './analyzer.js';
 export { dpkgQueryName } from './os/dpkg.js';
@@ -21,4 +24,6 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   gemspecAnalyzer, gemfileLockAnalyzer,
   composerInstalledAnalyzer, composerLockAnalyzer,
   ...NPM_ANALYZERS,
+  ...PYTHON_ANALYZERS,
+  goBinaryAnalyzer, goModAnalyzer, cargoLockAnalyzer, cargoAuditableAnalyzer,
 ];

@@ -72,7 +72,7 @@ class DirWalker {
     if (inode !== undefined && first === undefined) this.inodes.set(inode, path);
     if (first !== undefined) this.hardlinks.set(path, first);
     if (!this.options.wants(path, { size, mode })) return;
-    const limit = Math.min(this.options.maxFileSize?.(path) ?? this.limits.maxFileBytes, this.limits.maxFileBytes);
+    const limit = Math.min(this.options.maxFileSize?.(path, { size, mode }) ?? this.limits.maxFileBytes, this.limits.maxFileBytes);
     if (size > limit) {
       this.skipped.push({ path, size, limit });
       return;

@@ -33,7 +33,7 @@ export interface WalkOptions {
   /** `info` tells size and mode, so an analyzer can want e.g. every executable (Go binaries). */
   wants(path: string, info?: EntryInfo): boolean;
   /** Size limit for one wanted file (defaults to limits.maxFileBytes). */
-  maxFileSize?(path: string): number;
+  maxFileSize?(path: string, info?: EntryInfo): number;
   readonly limits?: Partial<WalkLimits>;
 }
 
@@ -207,7 +207,7 @@ class WalkState {
   private async file(entry: TarStreamEntry, path: string, size: number, mode: number): Promise<void> {
     this.forget(path);
     if (!this.options.wants(path, { size, mode })) return this.drain(entry, () => undefined);
-    const limit = Math.min(this.options.maxFileSize?.(path) ?? this.limits.maxFileBytes, this.limits.maxFileBytes);
+    const limit = Math.min(this.options.maxFileSize?.(path, { size, mode }) ?? this.limits.maxFileBytes, this.limits.maxFileBytes);
     if (size > limit) {
       this.skipped.push({ path, size, limit });
       return this.drain(entry, () => undefined);

@@ -37,8 +37,8 @@ export function wantedBy(analyzers: readonly Analyzer[]): (path: string, info?: 
   return (path, info) => analyzers.some((a) => a.wants(path, info));
 }
 
-export function maxFileSizeFor(analyzers: readonly Analyzer[]): (path: string) => number {
-  return (path) => Math.max(0, ...analyzers.filter((a) => a.wants(path)).map((a) => a.maxFileSize));
+export function maxFileSizeFor(analyzers: readonly Analyzer[]): (path: string, info?: FileInfo) => number {
+  return (path, info) => Math.max(0, ...analyzers.filter((a) => a.wants(path, info)).map((a) => a.maxFileSize));
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

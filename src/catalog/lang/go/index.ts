@@ -1,0 +1,2 @@
+export { goBinaryAnalyzer } from './binary.js';
+export { goModAnalyzer } from './gomod.js';

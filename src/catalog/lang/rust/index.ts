@@ -1,0 +1,2 @@
+export { cargoAuditableAnalyzer } from './auditable.js';
+export { cargoLockAnalyzer } from './cargo-lock.js';

@@ -1,0 +1,4 @@
+module example.com/unclosed
+
+require (
+	github.com/ok/one v1.0.0
