@@ -1,4 +1,4 @@
-import { constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageError } from './errors.js';
@@ -77,15 +77,32 @@ class DirWalker {
       this.skipped.push({ path, size, limit });
       return;
     }
-    const handle = await open(join(this.root, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    try {
-      const content = await handle.readFile();
-      if (content.length > limit) throw new ImageError('FILE_TOO_LARGE', `directory ${this.root} entry "${path}": grew past the ${limit}-byte limit while read`);
-      this.bytesRead += content.length;
-      this.files.set(path, content);
-      this.modes.set(path, mode);
-    } finally {
-      await handle.close();
-    }
+    const content = size <= SYNC_READ_MAX ? readNoFollowSync(join(this.root, path)) : await readNoFollow(join(this.root, path));
+    if (content.length > limit) throw new ImageError('FILE_TOO_LARGE', `directory ${this.root} entry "${path}": grew past the ${limit}-byte limit while read`);
+    this.bytesRead += content.length;
+    this.files.set(path, content);
+    this.modes.set(path, mode);
+  }
+}
+
+/** Small files are read synchronously: four thread-pool round trips cost more than the read. */
+const SYNC_READ_MAX = 1 << 20;
+const NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+function readNoFollowSync(file: string): Buffer {
+  const fd = openSync(file, NO_FOLLOW);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readNoFollow(file: string): Promise<Buffer> {
+  const handle = await open(file, NO_FOLLOW);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
