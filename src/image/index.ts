@@ -11,7 +11,7 @@ export {
   type OpenImageOptions,
   type Platform,
 } from './source.js';
-export { DEFAULT_WALK_LIMITS, walkLayer, type EntryInfo, type RawLayer, type SkippedFile, type WalkLimits, type WalkOptions } from './walk.js';
+export { DEFAULT_WALK_LIMITS, walkLayer, type EntryInfo, type FileConsumer, type RawLayer, type SkippedFile, type WalkLimits, type WalkOptions } from './walk.js';
 export { walkDirectory, type DirectoryWalkOptions } from './walk-dir.js';
 export { normalizeImagePath, resolveInImage } from './paths.js';
 export { openRegistry, RegistryBlobStore, type RegistryOptions } from './registry.js';

@@ -80,8 +80,9 @@ class DirWalker {
     const content = size <= SYNC_READ_MAX ? readNoFollowSync(join(this.root, path)) : await readNoFollow(join(this.root, path));
     if (content.length > limit) throw new ImageError('FILE_TOO_LARGE', `directory ${this.root} entry "${path}": grew past the ${limit}-byte limit while read`);
     this.bytesRead += content.length;
-    this.files.set(path, content);
     this.modes.set(path, mode);
+    if (this.options.consumer !== undefined) this.options.consumer.file(path, content, mode);
+    else this.files.set(path, content);
   }
 }
 

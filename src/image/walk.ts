@@ -34,10 +34,23 @@ export interface WalkOptions {
   wants(path: string, info?: EntryInfo): boolean;
   /** Size limit for one wanted file (defaults to limits.maxFileBytes). */
   maxFileSize?(path: string, info?: EntryInfo): number;
+  /**
+   * Streaming consumer: when set, each captured file is handed over as soon as it is read and NOT
+   * kept in `RawLayer.files`, so memory holds one wanted file at a time, not a layer's worth.
+   * `forget` is called when a later entry of the same layer replaces or removes a path, `link`
+   * when a hardlink names an already captured file.
+   */
+  consumer?: FileConsumer;
   readonly limits?: Partial<WalkLimits>;
 }
 
 /** What one layer (or a root filesystem) holds, as far as the analyzers care. */
+export interface FileConsumer {
+  file(path: string, content: Buffer, mode: number): void;
+  forget(path: string): void;
+  link(path: string, target: string): void;
+}
+
 /** What the walk knows of a regular file before reading it. */
 export interface EntryInfo {
   readonly size: number;
@@ -122,6 +135,8 @@ function toImageError(error: unknown, layerId: string, entry: string): ImageErro
 class WalkState {
   readonly files = new Map<string, Buffer>();
   readonly modes = new Map<string, number>();
+  /** Sizes of captured files (for wants() on a hardlink to one). */
+  readonly sizes = new Map<string, number>();
   readonly skipped: SkippedFile[] = [];
   readonly symlinks = new Map<string, string>();
   readonly hardlinks = new Map<string, string>();
@@ -196,12 +211,15 @@ class WalkState {
     if (target === undefined) throw this.error('HOSTILE_ENTRY', `hardlink target "${linkname}" escapes the image root`);
     this.forget(path);
     this.hardlinks.set(path, target);
+    const consumer = this.options.consumer;
+    const mode = this.modes.get(target);
+    const size = this.sizes.get(target);
+    if (mode === undefined || size === undefined || !this.options.wants(path, { size, mode })) return;
+    this.modes.set(path, mode);
+    this.sizes.set(path, size);
+    if (consumer !== undefined) return consumer.link(path, target);
     const content = this.files.get(target);
-    const mode = this.modes.get(target) ?? 0;
-    if (content !== undefined && this.options.wants(path, { size: content.length, mode })) {
-      this.files.set(path, content);
-      this.modes.set(path, mode);
-    }
+    if (content !== undefined) this.files.set(path, content);
   }
 
   private async file(entry: TarStreamEntry, path: string, size: number, mode: number): Promise<void> {
@@ -215,14 +233,17 @@ class WalkState {
     const parts: Buffer[] = [];
     // streamx readables are async-iterable at run time; their typings omit it.
     for await (const chunk of entry as unknown as AsyncIterable<Buffer>) parts.push(chunk);
-    this.files.set(path, Buffer.concat(parts));
     this.modes.set(path, mode);
+    this.sizes.set(path, size);
+    if (this.options.consumer !== undefined) this.options.consumer.file(path, Buffer.concat(parts), mode);
+    else this.files.set(path, Buffer.concat(parts));
   }
 
   /** A later entry for the same path within one layer replaces the earlier one. */
   private forget(path: string): void {
     this.files.delete(path);
-    this.modes.delete(path);
+    if (this.modes.delete(path)) this.options.consumer?.forget(path);
+    this.sizes.delete(path);
     this.symlinks.delete(path);
     this.hardlinks.delete(path);
   }

@@ -1,7 +1,7 @@
 import type { Analyzer, AnalyzerResult, FileInfo } from '../catalog/index.js';
 import { CatalogError } from '../catalog/index.js';
 import type { ScanIssue } from '../inventory/index.js';
-import type { RawLayer } from '../image/index.js';
+import type { FileConsumer, RawLayer } from '../image/index.js';
 
 /** Bump when the fragment layout changes: old cache entries are then ignored. */
 export const FRAGMENT_SCHEMA = 2;
@@ -43,35 +43,70 @@ export function maxFileSizeFor(analyzers: readonly Analyzer[]): (path: string, i
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Runs every interested analyzer on every captured file; one bad file is an issue, not a failure. */
-export function buildFragment(layer: string, raw: RawLayer, analyzers: readonly Analyzer[]): LayerFragment {
-  const files: FragmentFile[] = [];
-  const issues: ScanIssue[] = [];
-  for (const path of [...raw.files.keys()].sort(byText)) {
-    const content = raw.files.get(path) as Buffer;
-    const info: FileInfo = { size: content.length, mode: raw.modes.get(path) ?? 0 };
-    for (const analyzer of analyzers) {
+/**
+ * Builds one layer's fragment while the layer streams past: each wanted file is analyzed as soon
+ * as it is read and only the results are kept, so memory holds one file, not the layer's files.
+ * One bad file is an issue, not a failure.
+ */
+export class FragmentBuilder implements FileConsumer {
+  private readonly results = new Map<string, FragmentFile[]>();
+  private readonly issues = new Map<string, ScanIssue[]>();
+
+  constructor(private readonly layer: string, private readonly analyzers: readonly Analyzer[]) {}
+
+  file(path: string, content: Buffer, mode: number): void {
+    const info: FileInfo = { size: content.length, mode };
+    const files: FragmentFile[] = [];
+    const issues: ScanIssue[] = [];
+    for (const analyzer of this.analyzers) {
       if (!analyzer.wants(path, info)) continue;
       try {
-        const result = analyzer.analyze({ path, content });
-        files.push({ path, analyzer: analyzer.name, result });
+        files.push({ path, analyzer: analyzer.name, result: analyzer.analyze({ path, content }) });
       } catch (error) {
         if (!(error instanceof CatalogError)) throw error;
-        issues.push({ code: error.code, message: error.message, layer, path });
+        issues.push({ code: error.code, message: error.message, layer: this.layer, path });
       }
     }
+    this.results.set(path, files);
+    this.issues.set(path, issues);
   }
-  for (const skipped of raw.skipped) {
-    issues.push({ code: 'FILE_TOO_LARGE', message: `${skipped.path}: ${skipped.size} bytes is over the ${skipped.limit}-byte limit; not analyzed`, layer, path: skipped.path });
+
+  forget(path: string): void {
+    this.results.delete(path);
+    this.issues.delete(path);
   }
-  return {
-    schema: FRAGMENT_SCHEMA,
-    layer,
-    analyzers: analyzerFingerprint(analyzers),
-    files,
-    symlinks: [...raw.symlinks.entries()].sort((a, b) => byText(a[0], b[0])),
-    whiteouts: [...raw.whiteouts].sort(byText),
-    opaqueDirs: [...raw.opaqueDirs].sort(byText),
-    issues,
-  };
+
+  // A hardlink declares what its target declares, at its own path.
+  link(path: string, target: string): void {
+    const files = this.results.get(target);
+    if (files === undefined) return;
+    const relocate = (result: AnalyzerResult): AnalyzerResult => (result.packages === undefined ? result
+      : { ...result, packages: result.packages.map((p) => (p.location === target ? { ...p, location: path } : p)) });
+    this.results.set(path, files.map((f) => ({ ...f, path, result: relocate(f.result) })));
+    this.issues.set(path, []);
+  }
+
+  finish(raw: RawLayer): LayerFragment {
+    for (const [path, content] of raw.files) this.file(path, content, raw.modes.get(path) ?? 0);
+    const paths = [...this.results.keys()].sort(byText);
+    const issues = paths.flatMap((path) => this.issues.get(path) ?? []);
+    for (const skipped of raw.skipped) {
+      issues.push({ code: 'FILE_TOO_LARGE', message: `${skipped.path}: ${skipped.size} bytes is over the ${skipped.limit}-byte limit; not analyzed`, layer: this.layer, path: skipped.path });
+    }
+    return {
+      schema: FRAGMENT_SCHEMA,
+      layer: this.layer,
+      analyzers: analyzerFingerprint(this.analyzers),
+      files: paths.flatMap((path) => this.results.get(path) ?? []),
+      symlinks: [...raw.symlinks.entries()].sort((a, b) => byText(a[0], b[0])),
+      whiteouts: [...raw.whiteouts].sort(byText),
+      opaqueDirs: [...raw.opaqueDirs].sort(byText),
+      issues,
+    };
+  }
+}
+
+/** A fragment from a walk that kept its files (no streaming consumer). */
+export function buildFragment(layer: string, raw: RawLayer, analyzers: readonly Analyzer[]): LayerFragment {
+  return new FragmentBuilder(layer, analyzers).finish(raw);
 }

@@ -2,7 +2,7 @@ import { ALL_ANALYZERS, type Analyzer } from '../catalog/index.js';
 import { openImage, walkDirectory, walkLayer, isImageError, type ImageSource } from '../image/index.js';
 import type { ImageInfo, Inventory, ScanIssue } from '../inventory/index.js';
 import { defaultStellaHome, LayerCache } from './cache.js';
-import { analyzerFingerprint, buildFragment, maxFileSizeFor, wantedBy, type LayerFragment } from './fragment.js';
+import { analyzerFingerprint, FragmentBuilder, maxFileSizeFor, wantedBy, type LayerFragment } from './fragment.js';
 import { mergeFragments } from './merge.js';
 
 export interface ScanProgress {
@@ -33,8 +33,9 @@ export async function scanImage(target: string, options: ScanOptions = {}): Prom
   const source = await openImage(target, { platform: options.platform, offline: options.offline });
   try {
     if (source.kind === 'dir') {
-      const raw = await walkDirectory(source.root, { layerId: 'dir:', wants: wantedBy(analyzers), maxFileSize: maxFileSizeFor(analyzers) });
-      const merged = mergeFragments([buildFragment('dir:', raw, analyzers)], true);
+      const builder = new FragmentBuilder('dir:', analyzers);
+      const raw = await walkDirectory(source.root, { layerId: 'dir:', wants: wantedBy(analyzers), maxFileSize: maxFileSizeFor(analyzers), consumer: builder });
+      const merged = mergeFragments([builder.finish(raw)], true);
       return { ...merged, ...(source.info.layers.length > 0 ? { image: source.info } : {}) };
     }
     const fragments = await layerFragments(source, analyzers, options);
@@ -61,8 +62,9 @@ async function layerFragments(source: ImageSource, analyzers: readonly Analyzer[
     }
     try {
       const stream = await source.openLayer(i);
-      const raw = await walkLayer(stream, { layerId: diffId, wants: wantedBy(analyzers), maxFileSize: maxFileSizeFor(analyzers) });
-      const fragment = buildFragment(diffId, raw, analyzers);
+      const builder = new FragmentBuilder(diffId, analyzers);
+      const raw = await walkLayer(stream, { layerId: diffId, wants: wantedBy(analyzers), maxFileSize: maxFileSizeFor(analyzers), consumer: builder });
+      const fragment = builder.finish(raw);
       cache?.put(fragment);
       fragments.push(fragment);
     } catch (error) {
