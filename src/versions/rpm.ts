@@ -179,6 +179,22 @@ function alphaSegment(a: string, ai: number, ae: number, b: string, bi: number, 
  * each, digits beating letters, digit runs compared as numbers of any length.
  */
 function rpmvercmp(a: string, ai: number, ae: number, b: string, bi: number, be: number): -1 | 0 | 1 {
+  // Fast path: skip the common prefix, backed up to the start of the letter or digit run it
+  // ends in. That point is a segment boundary in both strings and everything before it compared
+  // equal, so rpmvercmp from there answers the same.
+  let i = 0;
+  const n = Math.min(ae - ai, be - bi);
+  while (i < n && a.charCodeAt(ai + i) === b.charCodeAt(bi + i)) i++;
+  if (i === ae - ai && i === be - bi) return 0;
+  if (i > 0) {
+    const last = a.charCodeAt(ai + i - 1);
+    const digit = isDigit(last);
+    if (digit || isAlpha(last)) {
+      while (i > 0 && (digit ? isDigit(a.charCodeAt(ai + i - 1)) : isAlpha(a.charCodeAt(ai + i - 1)))) i--;
+    }
+    ai += i;
+    bi += i;
+  }
   while (ai < ae || bi < be) {
     while (ai < ae && isSeparator(a.charCodeAt(ai))) ai++;
     while (bi < be && isSeparator(b.charCodeAt(bi))) bi++;
