@@ -2,7 +2,7 @@ import { mergeDistroHints, type AnalyzerResult, type DistroHint } from '../catal
 import { resolveInImage } from '../image/index.js';
 import { finalizePackage, sortPackages, type Distro, type Package, type PackageDraft, type ScanIssue } from '../inventory/index.js';
 import type { LayerFragment } from './fragment.js';
-import { reconcileDeclared } from './reconcile.js';
+import { installedGroupsOf, reconcileDeclared } from './reconcile.js';
 
 interface Version {
   readonly layer: string;
@@ -89,7 +89,8 @@ export function mergeFragments(fragments: readonly LayerFragment[], isPseudoLaye
       issues.push(...(result.issues ?? []));
     }
   }
-  const reconciled = sortPackages(reconcileDeclared(packages));
+  const everInstalled = installedGroupsOf(fragments.flatMap((f) => f.files.flatMap((file) => file.result.packages ?? [])));
+  const reconciled = sortPackages(reconcileDeclared(packages, everInstalled));
   return distro === undefined ? { packages: reconciled, issues } : { distro, packages: reconciled, issues };
 }
 

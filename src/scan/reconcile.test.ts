@@ -27,3 +27,8 @@ test('a project with nothing installed: the lock is the inventory; other project
   ]);
   assert.deepEqual(out.map((p) => `${p.name} ${p.properties?.['stella:evidence'] ?? '-'}`), ['a installed', 'b declared', 'os -']);
 });
+
+test('a project whose installed packages were all deleted by a later layer: its lock still only enriches', () => {
+  const out = reconcileDeclared([pkg('gone', '2.0.0', 'declared')], new Set(['npm\u0000/app']));
+  assert.deepEqual(out, []);
+});

@@ -122,9 +122,8 @@ describe('java analyzers through scanImage', () => {
     assert.equal(joda?.properties?.['stella:evidence'], 'installed');
   });
 
-  it('keeps jars image-wide (project "") and lock-file packages in their directory: both are reported', async () => {
-    // By the chosen projects, a jar never shares a project with a lock file, so the lock is not
-    // folded into the jars: its packages stay, marked declared (see the Java report to the lead).
+  it('a lock file only enriches the jars; a jar deleted by a later layer is not reported from the lock', async () => {
+    // Java projects are image-wide: jars are found through class paths, not the lock's directory.
     const base = [
       { path: 'app/lib/joda-time-2.2.jar', content: lib('joda-time', 'joda-time', '2.2') },
       { path: 'app/gradle.lockfile', content: LOCK },
@@ -135,16 +134,16 @@ describe('java analyzers through scanImage', () => {
     await writeOciLayout(deleted, [{ layers: [{ entries: base }, { entries: [{ path: 'app/lib/.wh.joda-time-2.2.jar', content: '' }] }] }]);
     const rows = async (oci: string) => find((await scanImage(`oci-dir:${oci}`, { cache: false, analyzers })).packages, 'joda-time')
       .map((p) => [p.properties?.['stella:evidence'], p.properties?.['stella:project'], p.location]);
-    assert.deepEqual(await rows(both), [
-      ['declared', '/app', '/app/gradle.lockfile'],
-      ['installed', '', '/app/lib/joda-time-2.2.jar'],
-    ]);
-    assert.deepEqual(await rows(deleted), [['declared', '/app', '/app/gradle.lockfile']]);
+    assert.deepEqual(await rows(both), [['installed', '', '/app/lib/joda-time-2.2.jar']]);
+    assert.deepEqual(await rows(deleted), []);
   });
 
   it('reports a dir: source tree\'s pom.xml and gradle.lockfile as declared, dev flags kept', async () => {
     const root = join(dir, 'src-tree');
     mkdirSync(join(root, 'service'), { recursive: true });
+    // The Gradle wrapper a source tree carries is a build tool: it must not hide the lock's packages.
+    mkdirSync(join(root, 'gradle', 'wrapper'), { recursive: true });
+    writeFileSync(join(root, 'gradle', 'wrapper', 'gradle-wrapper.jar'), lib('org.gradle', 'gradle-wrapper', '8.5'));
     writeFileSync(join(root, 'gradle.lockfile'), LOCK);
     writeFileSync(join(root, 'service', 'pom.xml'), '<project><groupId>org.x</groupId><artifactId>svc</artifactId><version>1</version><dependencies>'
       + '<dependency><groupId>com.google.guava</groupId><artifactId>guava</artifactId><version>31.1-jre</version></dependency>'
@@ -152,10 +151,11 @@ describe('java analyzers through scanImage', () => {
     const inventory = await scanImage(`dir:${root}`, { cache: false, analyzers });
     const maven = inventory.packages.filter((p) => p.type === 'maven');
     assert.deepEqual(maven.map((p) => [p.purl, p.properties?.['stella:evidence'], p.properties?.['stella:project'], p.properties?.['stella:dev']]), [
-      ['pkg:maven/com.google.guava/guava@31.1-jre', 'declared', '/service', 'false'],
-      ['pkg:maven/joda-time/joda-time@2.2', 'declared', '/', 'false'],
-      ['pkg:maven/junit/junit@4.12', 'declared', '/', 'true'],
-      ['pkg:maven/junit/junit@4.13.2', 'declared', '/service', 'true'],
+      ['pkg:maven/com.google.guava/guava@31.1-jre', 'declared', '', 'false'],
+      ['pkg:maven/joda-time/joda-time@2.2', 'declared', '', 'false'],
+      ['pkg:maven/junit/junit@4.12', 'declared', '', 'true'],
+      ['pkg:maven/junit/junit@4.13.2', 'declared', '', 'true'],
+      ['pkg:maven/org.gradle/gradle-wrapper@8.5', 'installed', '', undefined],
     ]);
   });
 });

@@ -107,6 +107,8 @@ function pomLicenses(meta: ReadonlyMap<string, string>, dir: string): string[] {
 function toDraft(id: JavaIdentity, location: string, licenseTexts: readonly string[]): PackageDraft {
   const { licenses, raw } = normalizeLicenses(licenseTexts);
   const properties: Record<string, string> = { 'stella:evidence': 'installed', 'stella:project': '', 'stella:identified-by': id.source };
+  // Build-tool wrappers in a source tree are not the application's dependencies (see scan/reconcile.ts).
+  if (location.includes('/gradle/wrapper/') || location.includes('/.mvn/wrapper/')) properties['stella:build-tool'] = 'true';
   if (id.low) properties['stella:confidence'] = 'low';
   else if (id.source === 'manifest') properties['stella:confidence'] = 'medium';
   if (raw !== undefined) properties['stella:license-raw'] = raw;

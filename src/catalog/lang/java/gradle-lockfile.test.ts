@@ -15,7 +15,7 @@ describe('gradle-lockfile analyzer', () => {
     assert.equal(result.issues, undefined);
     assert.deepEqual(result.packages?.[0], {
       type: 'maven', namespace: 'joda-time', name: 'joda-time', version: '2.2', location: '/src/app/gradle.lockfile', foundBy: 'gradle-lockfile',
-      properties: { 'stella:evidence': 'declared', 'stella:project': '/src/app', 'stella:dev': 'false', 'stella:configurations': 'compileClasspath,runtimeClasspath,testCompileClasspath,testRuntimeClasspath' },
+      properties: { 'stella:evidence': 'declared', 'stella:project': '', 'stella:dev': 'false', 'stella:configurations': 'compileClasspath,runtimeClasspath,testCompileClasspath,testRuntimeClasspath' },
     });
     assert.deepEqual(result.packages?.map((p) => [p.name, p.version, p.properties?.['stella:dev']]), [
       ['joda-time', '2.2', 'false'], ['junit', '4.12', 'true'], ['hamcrest-core', '1.3', 'true'],

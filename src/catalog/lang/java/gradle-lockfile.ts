@@ -1,6 +1,5 @@
 import type { PackageDraft, ScanIssue } from '../../../inventory/index.js';
 import { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult } from '../../analyzer.js';
-import { dirOf } from './pom.js';
 
 /*
  * Gradle's dependency lock file (Gradle ≥ 6.8, one per project): `group:artifact:version=conf1,conf2`
@@ -32,7 +31,8 @@ function parseLine(line: string, path: string): PackageDraft | string | undefine
   const parts = coords.split(':');
   if (parts.length !== 3 || parts.some((p) => p.trim() === '' || /\s/.test(p))) return `expected group:artifact:version=configurations, got ${JSON.stringify(line.slice(0, 80))}`;
   const [group = '', artifact = '', version = ''] = parts;
-  const properties: Record<string, string> = { 'stella:evidence': 'declared', 'stella:project': dirOf(path) };
+  // Java projects are image-wide, like the jars: a lock's entries only enrich jars that are really there.
+  const properties: Record<string, string> = { 'stella:evidence': 'declared', 'stella:project': '' };
   if (configurations.length > 0) {
     properties['stella:dev'] = isDevOnly(configurations) ? 'true' : 'false';
     properties['stella:configurations'] = configurations.join(',');

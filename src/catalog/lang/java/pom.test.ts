@@ -15,9 +15,9 @@ describe('maven-pom analyzer', () => {
     assert.equal(result.issues, undefined);
     assert.deepEqual(result.packages, [
       { type: 'maven', namespace: 'joda-time', name: 'joda-time', version: '2.9.2', location: '/src/app/pom.xml', foundBy: 'maven-pom',
-        properties: { 'stella:evidence': 'declared', 'stella:project': '/src/app', 'stella:dev': 'false', 'stella:scope': 'compile' } },
+        properties: { 'stella:evidence': 'declared', 'stella:project': '', 'stella:dev': 'false', 'stella:scope': 'compile' } },
       { type: 'maven', namespace: 'junit', name: 'junit', version: '4.12', location: '/src/app/pom.xml', foundBy: 'maven-pom',
-        properties: { 'stella:evidence': 'declared', 'stella:project': '/src/app', 'stella:dev': 'true', 'stella:scope': 'test' } },
+        properties: { 'stella:evidence': 'declared', 'stella:project': '', 'stella:dev': 'true', 'stella:scope': 'test' } },
     ]);
   });
 

@@ -66,7 +66,7 @@ function toPackage(dep: PomDependency, pom: PomModel, resolve: Resolver, path: s
   const resolvedScope = resolve(dep.scope ?? 'compile');
   const scope = typeof resolvedScope === 'string' ? resolvedScope : (dep.scope ?? 'compile');
   const properties: Record<string, string> = {
-    'stella:evidence': 'declared', 'stella:project': dirOf(path), 'stella:dev': DEV_SCOPES.has(scope) ? 'true' : 'false', 'stella:scope': scope,
+    'stella:evidence': 'declared', 'stella:project': '', 'stella:dev': DEV_SCOPES.has(scope) ? 'true' : 'false', 'stella:scope': scope,
   };
   if (dep.optional === 'true') properties['stella:optional'] = 'true';
   return { type: 'maven', namespace: groupId, name: artifactId, version, location: path, foundBy: FOUND_BY, properties };
@@ -74,11 +74,6 @@ function toPackage(dep: PomDependency, pom: PomModel, resolve: Resolver, path: s
 
 function managedVersion(pom: PomModel, resolve: Resolver, groupId: string, artifactId: string): string | undefined {
   return pom.managed.find((m) => m.groupId !== undefined && m.artifactId !== undefined && resolve(m.groupId) === groupId && resolve(m.artifactId) === artifactId)?.version;
-}
-
-export function dirOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash <= 0 ? '/' : path.slice(0, slash);
 }
 
 export function parsePomFile(file: AnalyzerFile): AnalyzerResult {
