@@ -120,3 +120,31 @@ export function hashesOf(files: unknown): string[] {
   }
   return out;
 }
+
+export interface LockEntry {
+  readonly pkg: Record<string, unknown>;
+  readonly name: string;
+  readonly version: string;
+}
+
+/**
+ * The `[[package]]` tables of a poetry/pdm-style TOML lock with their `[metadata]` and legacy
+ * `[metadata.files]`; an entry without name or version becomes an issue, the rest are kept.
+ */
+export function readPackageTables(path: string, content: Buffer, what: string): {
+  entries: LockEntry[]; legacyFiles: Record<string, unknown>; issues: ScanIssue[];
+} {
+  const doc = parseTomlFile(path, content, what);
+  const metadata = isRecord(doc.metadata) ? doc.metadata : undefined;
+  if (doc.package === undefined && metadata === undefined) throw new CatalogError('MALFORMED_FILE', `${path} has neither [[package]] nor [metadata]: not ${what}`);
+  if (doc.package !== undefined && !Array.isArray(doc.package)) throw new CatalogError('MALFORMED_FILE', `${path}: "package" is not an array of tables`);
+  const entries: LockEntry[] = [];
+  const issues: ScanIssue[] = [];
+  ((doc.package ?? []) as unknown[]).forEach((pkg, i) => {
+    const name = isRecord(pkg) ? stringOf(pkg.name) : undefined;
+    const version = isRecord(pkg) ? stringOf(pkg.version) : undefined;
+    if (!isRecord(pkg) || name === undefined || version === undefined) issues.push(badEntry(path, `package #${i + 1} skipped: no name or version`));
+    else entries.push({ pkg, name, version });
+  });
+  return { entries, legacyFiles: isRecord(metadata?.files) ? metadata.files : {}, issues };
+}

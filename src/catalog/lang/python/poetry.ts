@@ -1,6 +1,6 @@
-import type { PackageDraft, ScanIssue } from '../../../inventory/index.js';
-import { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult } from '../../analyzer.js';
-import { badEntry, hashesOf, insideSitePackages, isRecord, lockDraft, parseTomlFile, stringOf } from './common.js';
+import type { PackageDraft } from '../../../inventory/index.js';
+import type { Analyzer, AnalyzerFile, AnalyzerResult } from '../../analyzer.js';
+import { hashesOf, insideSitePackages, isRecord, lockDraft, readPackageTables, stringOf } from './common.js';
 
 /*
  * poetry.lock, every lock-version: 1.x keeps `category = "main" | "dev"` on each package and the
@@ -31,22 +31,10 @@ function resolvedOf(pkg: Record<string, unknown>): string | undefined {
 }
 
 export function parsePoetryLock(file: AnalyzerFile): AnalyzerResult {
-  const doc = parseTomlFile(file.path, file.content, 'a poetry.lock');
-  const metadata = isRecord(doc.metadata) ? doc.metadata : undefined;
-  if (doc.package === undefined && metadata === undefined) throw new CatalogError('MALFORMED_FILE', `${file.path} has neither [[package]] nor [metadata]: not a poetry.lock`);
-  if (doc.package !== undefined && !Array.isArray(doc.package)) throw new CatalogError('MALFORMED_FILE', `${file.path}: "package" is not an array of tables`);
-  const legacyFiles = isRecord(metadata?.files) ? metadata.files : {};
-  const packages: PackageDraft[] = [];
-  const issues: ScanIssue[] = [];
-  (doc.package ?? []).forEach((pkg: unknown, i: number) => {
-    const name = isRecord(pkg) ? stringOf(pkg.name) : undefined;
-    const version = isRecord(pkg) ? stringOf(pkg.version) : undefined;
-    if (!isRecord(pkg) || name === undefined || version === undefined) {
-      issues.push(badEntry(file.path, `package #${i + 1} skipped: no name or version`));
-      return;
-    }
+  const { entries, legacyFiles, issues } = readPackageTables(file.path, file.content, 'a poetry.lock');
+  const packages: PackageDraft[] = entries.map(({ pkg, name, version }) => {
     const hashes = [...hashesOf(pkg.files), ...hashesOf(legacyFiles[name])];
-    packages.push(lockDraft(file.path, pythonPoetryLockAnalyzer.name, { name, version, dev: devOf(pkg), hashes, resolved: resolvedOf(pkg) }));
+    return lockDraft(file.path, pythonPoetryLockAnalyzer.name, { name, version, dev: devOf(pkg), hashes, resolved: resolvedOf(pkg) });
   });
   return issues.length > 0 ? { packages, issues } : { packages };
 }
