@@ -1,0 +1,145 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import {
+  findAdvisoryKeysByAlias,
+  getAdvisory,
+  listMergeEvents,
+  putAdvisory,
+  type AdvisoryInput,
+  type MergeEvent,
+  type PutAdvisoryResult,
+  type StoredAdvisory,
+} from './advisories.js';
+import { StoreError } from './errors.js';
+import { migrateToLatest, type Dialect } from './migrations.js';
+import {
+  getRawDocument,
+  listParseErrors,
+  listRawDocuments,
+  putRawDocument,
+  recordParseError,
+  type ParseErrorInput,
+  type ParseErrorRecord,
+  type PutRawDocumentResult,
+  type RawDocument,
+  type RawDocumentInfo,
+  type RawDocumentInput,
+} from './raw-documents.js';
+import type { Database } from './schema.js';
+import { getSourceState, putSourceState, type SourceState, type SourceStateInput } from './source-state.js';
+
+export interface OpenStoreOptions {
+  /**
+   * `postgres://…` / `postgresql://…` for PostgreSQL; `:memory:` or `sqlite:<path>` for SQLite.
+   * Default: $STELLA_DATABASE_URL, else SQLite at `<stellaHome>/stella.db`.
+   */
+  url?: string;
+  /** Default: $STELLA_HOME, else `./.stella`. */
+  stellaHome?: string;
+  /** The clock for every timestamp the store writes. Default: wall clock. */
+  now?: () => Date;
+  /** PostgreSQL only: the schema to work in (sets the connections' search_path). */
+  schema?: string;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  /** Applies pending migrations (already done by `openStore`); returns the names applied. */
+  migrate(): Promise<string[]>;
+  putRawDocument(doc: RawDocumentInput): Promise<PutRawDocumentResult>;
+  getRawDocument(source: string, documentId: string, sha256?: string): Promise<RawDocument | undefined>;
+  listRawDocuments(source: string): Promise<RawDocumentInfo[]>;
+  getSourceState(source: string): Promise<SourceState | undefined>;
+  putSourceState(state: SourceStateInput): Promise<SourceState>;
+  putAdvisory(advisory: AdvisoryInput): Promise<PutAdvisoryResult>;
+  getAdvisory(key: string): Promise<StoredAdvisory | undefined>;
+  findAdvisoryKeysByAlias(alias: string): Promise<string[]>;
+  listMergeEvents(key: string): Promise<MergeEvent[]>;
+  recordParseError(error: ParseErrorInput): Promise<void>;
+  listParseErrors(source: string): Promise<ParseErrorRecord[]>;
+  close(): Promise<void>;
+}
+
+type Target = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+
+function resolveTarget(options: OpenStoreOptions): Target {
+  const env = process.env.STELLA_DATABASE_URL;
+  const url = options.url ?? (env !== undefined && env !== '' ? env : undefined);
+  if (url === undefined) {
+    const envHome = process.env.STELLA_HOME;
+    const home = options.stellaHome ?? (envHome !== undefined && envHome !== '' ? envHome : join(process.cwd(), '.stella'));
+    return { dialect: 'sqlite', path: join(home, 'stella.db') };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { dialect: 'postgres', url };
+  if (url === ':memory:') return { dialect: 'sqlite', path: ':memory:' };
+  if (url.startsWith('sqlite:') && url.length > 'sqlite:'.length) return { dialect: 'sqlite', path: url.slice('sqlite:'.length) };
+  throw new StoreError('BAD_URL', `unsupported database URL (want postgres://…, sqlite:<path> or :memory:): ${redact(url)}`);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+function createKysely(target: Target, schema: string | undefined): Kysely<Database> {
+  if (target.dialect === 'sqlite') {
+    if (target.path !== ':memory:') mkdirSync(join(target.path, '..'), { recursive: true });
+    let database: SqliteDatabase.Database;
+    try {
+      database = new SqliteDatabase(target.path);
+    } catch (cause) {
+      throw new StoreError('OPEN_FAILED', `cannot open SQLite database ${target.path}: ${String(cause)}`, { cause });
+    }
+    database.pragma('busy_timeout = 5000');
+    if (target.path !== ':memory:') database.pragma('journal_mode = WAL');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
+    throw new StoreError('INVALID_INPUT', `not a plain SQL identifier: ${JSON.stringify(schema)}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Opens (creating if need be) the store and brings its schema up to date. */
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  const target = resolveTarget(options);
+  const now = options.now ?? (() => new Date());
+  const db = createKysely(target, options.schema);
+  const dialect = target.dialect;
+  try {
+    await migrateToLatest(db as Kysely<unknown>, dialect);
+  } catch (cause) {
+    await db.destroy();
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError('OPEN_FAILED', `cannot open ${dialect} store: ${String(cause)}`, { cause });
+  }
+  let closed = false;
+  const use = <R>(fn: (live: Kysely<Database>) => Promise<R>): Promise<R> =>
+    closed ? Promise.reject(new StoreError('CLOSED', 'the store is closed')) : fn(db);
+  return {
+    dialect,
+    migrate: () => use((d) => migrateToLatest(d as Kysely<unknown>, dialect)),
+    putRawDocument: (doc) => use((d) => putRawDocument(d, now, doc)),
+    getRawDocument: (source, documentId, sha256) => use((d) => getRawDocument(d, source, documentId, sha256)),
+    listRawDocuments: (source) => use((d) => listRawDocuments(d, source)),
+    getSourceState: (source) => use((d) => getSourceState(d, source)),
+    putSourceState: (state) => use((d) => putSourceState(d, now, state)),
+    putAdvisory: (advisory) => use((d) => putAdvisory(d, dialect, now, advisory)),
+    getAdvisory: (key) => use((d) => getAdvisory(d, key)),
+    findAdvisoryKeysByAlias: (alias) => use((d) => findAdvisoryKeysByAlias(d, alias)),
+    listMergeEvents: (key) => use((d) => listMergeEvents(d, key)),
+    recordParseError: (error) => use((d) => recordParseError(d, now, error)),
+    listParseErrors: (source) => use((d) => listParseErrors(d, source)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { StoreError } from './errors.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Migrations live in code, keyed by a sortable name; Kysely's Migrator records the applied ones in
+ * `kysely_migration` (and serializes concurrent runs with `kysely_migration_lock`), so running them
+ * again is a no-op. Never edit a released migration: add the next one.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const idType = dialect === 'postgres' ? 'serial' : 'integer';
+  const bytesType = dialect === 'postgres' ? 'bytea' : 'blob';
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('raw_documents')
+          .addColumn('id', idType, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('document_id', 'text', (c) => c.notNull())
+          .addColumn('url', 'text')
+          .addColumn('content_type', 'text')
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('fetched_at', 'text', (c) => c.notNull())
+          .addColumn('body', bytesType, (c) => c.notNull())
+          .addUniqueConstraint('raw_documents_source_document_sha256_key', ['source', 'document_id', 'sha256'])
+          .execute();
+
+        await db.schema
+          .createTable('source_state')
+          .addColumn('source', 'text', (c) => c.primaryKey())
+          .addColumn('cursor', 'text')
+          .addColumn('last_success', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('failure_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('backoff_until', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('advisories')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('json', 'text', (c) => c.notNull())
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('modified', 'text')
+          .addColumn('withdrawn', 'text')
+          .execute();
+
+        await db.schema
+          .createTable('advisory_aliases')
+          .addColumn('alias', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('advisory_aliases_pkey', ['alias', 'key'])
+          .execute();
+        await db.schema.createIndex('advisory_aliases_alias_idx').on('advisory_aliases').column('alias').execute();
+        await db.schema.createIndex('advisory_aliases_key_idx').on('advisory_aliases').column('key').execute();
+
+        await db.schema
+          .createTable('merge_events')
+          .addColumn('id', idType, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('before_sha256', 'text')
+          .addColumn('after_sha256', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('merge_events_key_idx').on('merge_events').column('key').execute();
+
+        await db.schema
+          .createTable('parse_errors')
+          .addColumn('id', idType, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('document_id', 'text', (c) => c.notNull())
+          .addColumn('record_id', 'text')
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('parse_errors_source_document_idx')
+          .on('parse_errors')
+          .columns(['source', 'document_id'])
+          .execute();
+      },
+    },
+  };
+}
+
+class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrations(this.dialect));
+  }
+}
+
+/** Applies every pending migration; returns the names it applied (empty when already up to date). */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StoreError('MIGRATION_FAILED', `migration ${failed} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
