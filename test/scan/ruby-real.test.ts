@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gemfileLockAnalyzer, gemspecAnalyzer } from '../../src/catalog/lang/ruby/index.js';
-import { normalizeApkLicense } from '../../src/catalog/os/apk.js';
+import { normalizeLicense } from '../../src/catalog/license.js';
 import { scanImage } from '../../src/scan/index.js';
 import { missingPrerequisite, requireTool } from '../support/tools.js';
 
@@ -82,7 +82,7 @@ describe('Ruby analyzers on real Debian gems and bundler locks', () => {
     })).sort((a, b) => a.file.localeCompare(b.file));
     const expected = truth.map((s) => ({
       file: s.file, name: s.name, version: s.version, platform: s.platform,
-      licenses: [...new Set(s.licenses.map((l) => normalizeApkLicense(l) ?? l).filter((l) => normalizeApkLicense(l) !== undefined))],
+      licenses: [...new Set(s.licenses.map((l) => normalizeLicense(l) ?? l).filter((l) => normalizeLicense(l) !== undefined))],
     })).sort((a, b) => a.file.localeCompare(b.file));
     assert.deepEqual(got, expected);
     assert.ok(got.length >= 90, `only ${got.length} gemspecs`);

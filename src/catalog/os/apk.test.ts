@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CatalogError } from '../analyzer.js';
-import { apkAnalyzer, normalizeApkLicense, parseApkInstalled } from './apk.js';
+import { normalizeLicense } from '../license.js';
+import { apkAnalyzer, parseApkInstalled } from './apk.js';
 
 const PATH = '/lib/apk/db/installed';
 const fixture = (scenario: string): Buffer => readFileSync(fileURLToPath(new URL(`./testdata/apk/${scenario}/installed`, import.meta.url)));
@@ -72,7 +73,7 @@ describe('apk analyzer on real installed databases', () => {
   });
 });
 
-describe('normalizeApkLicense', () => {
+describe('normalizeLicense', () => {
   const cases: [string, string | undefined][] = [
     ['MIT', 'MIT'],
     ['MIT AND BSD-2-Clause', 'MIT AND BSD-2-Clause'],
@@ -89,6 +90,6 @@ describe('normalizeApkLicense', () => {
     ['', undefined],
   ];
   for (const [raw, expected] of cases) {
-    it(`${JSON.stringify(raw)} → ${String(expected)}`, () => assert.equal(normalizeApkLicense(raw), expected));
+    it(`${JSON.stringify(raw)} → ${String(expected)}`, () => assert.equal(normalizeLicense(raw), expected));
   }
 });

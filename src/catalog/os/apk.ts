@@ -1,7 +1,6 @@
-import parseSpdx from 'spdx-expression-parse';
-import correctSpdx from 'spdx-correct';
 import type { PackageDraft, ScanIssue } from '../../inventory/index.js';
 import { CatalogError, type Analyzer, type AnalyzerFile, type AnalyzerResult } from '../analyzer.js';
+import { normalizeLicense } from '../license.js';
 import { decodeText } from './stanza.js';
 
 /*
@@ -41,52 +40,6 @@ function splitRecords(text: string): ApkRecord[] {
   return records;
 }
 
-type SpdxNode = ReturnType<typeof parseSpdx>;
-
-function render(node: SpdxNode, parent?: 'and' | 'or'): string {
-  if ('license' in node) {
-    return `${node.license}${node.plus === true ? '+' : ''}${node.exception === undefined ? '' : ` WITH ${node.exception}`}`;
-  }
-  const text = `${render(node.left, node.conjunction)} ${node.conjunction.toUpperCase()} ${render(node.right, node.conjunction)}`;
-  return parent !== undefined && parent !== node.conjunction ? `(${text})` : text;
-}
-
-function tryParse(expression: string): string | undefined {
-  try {
-    return render(parseSpdx(expression));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * spdx-correct for one identifier, refusing its guesses of a version the text does not give
- * ("GPL" → GPL-3.0-or-later, "BSD" → BSD-2-Clause); "GPL2" → GPL-2.0-only and "zlib" → Zlib pass.
- */
-function correctId(id: string): string | undefined {
-  const fixed = correctSpdx(id);
-  if (fixed === null) return undefined;
-  return /\d/.test(fixed) && !/\d/.test(id) ? undefined : fixed;
-}
-
-/** Corrects each license identifier of an expression (operators and parentheses kept) and parses it. */
-function correctEach(raw: string): string | undefined {
-  const tokens = raw.replace(/([()])/g, ' $1 ').split(/\s+/).filter((t) => t !== '');
-  const fixed = tokens.map((t) => (/^(\(|\)|AND|OR|WITH)$/i.test(t) ? t.toUpperCase() : (correctId(t) ?? t)));
-  return tryParse(fixed.join(' '));
-}
-
-/**
- * An apk `L:` value as one SPDX expression, or undefined when it is not one even after
- * spdx-correct of each identifier (e.g. Alpine's old space-separated lists "MIT BSD GPL2+", whose
- * meaning — all of them? any? — the text does not say, or "Public-Domain", or a bare "GPL").
- */
-export function normalizeApkLicense(raw: string): string | undefined {
-  const text = raw.trim();
-  if (text === '') return undefined;
-  return tryParse(text) ?? correctEach(text);
-}
-
 function toPackage(record: ApkRecord, path: string): PackageDraft | string {
   if (record.error !== undefined) return record.error;
   const name = record.fields.get('P');
@@ -96,7 +49,7 @@ function toPackage(record: ApkRecord, path: string): PackageDraft | string {
   const arch = record.fields.get('A');
   const origin = record.fields.get('o');
   const rawLicense = (record.fields.get('L') ?? '').trim();
-  const license = normalizeApkLicense(rawLicense);
+  const license = normalizeLicense(rawLicense);
   // The raw text is kept whenever it is not what we report (spacing aside), so a correction stays visible.
   const sameText = license !== undefined && license.replace(/\s/g, '') === rawLicense.replace(/\s/g, '');
   const properties = rawLicense !== '' && !sameText ? { 'stella:license-raw': rawLicense } : undefined;

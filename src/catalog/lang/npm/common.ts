@@ -1,7 +1,7 @@
 import correctSpdx from 'spdx-correct';
 import type { PackageDraft, ScanIssue } from '../../../inventory/index.js';
 import { CatalogError, type AnalyzerFile } from '../../analyzer.js';
-import { normalizeApkLicense } from '../../os/apk.js';
+import { normalizeLicense } from '../../license.js';
 
 /*
  * What the npm analyzers share: scoped names, project roots, licences and the package draft.
@@ -67,7 +67,7 @@ const licenseMemo = new Map<string, string | undefined>();
 function normalizeUncached(raw: string): string | undefined {
   const text = raw.trim();
   if (text === '' || isNonSpdxMarker(text)) return undefined;
-  const direct = normalizeApkLicense(text);
+  const direct = normalizeLicense(text);
   if (direct !== undefined && direct.replace(/\s/g, '') === text.replace(/\s/g, '')) return direct;
   const whole = /\s(AND|OR|WITH)\s/i.test(text) ? null : correctSpdx(text);
   if (whole !== null && (/\d/.test(text) || !/\d/.test(whole))) return whole;

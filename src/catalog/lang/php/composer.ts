@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import correctSpdx from 'spdx-correct';
 import type { PackageDraft, ScanIssue } from '../../../inventory/index.js';
 import { CatalogError } from '../../analyzer.js';
-import { normalizeApkLicense } from '../../os/apk.js';
+import { normalizeLicense } from '../../license.js';
 
 /*
  * What the two Composer analyzers share: one package object of installed.json or composer.lock
@@ -25,8 +25,9 @@ export function parseJsonFile(path: string, content: Buffer, what: string): unkn
   }
 }
 
-function normalizeLicense(raw: string): string | undefined {
-  const spdx = normalizeApkLicense(raw);
+// Composer allows whole-string names spdx-correct knows ("Apache 2.0").
+function composerLicense(raw: string): string | undefined {
+  const spdx = normalizeLicense(raw);
   if (spdx !== undefined) return spdx;
   const fixed = correctSpdx(raw);
   return fixed === null || (/\d/.test(fixed) && !/\d/.test(raw)) ? undefined : fixed;
@@ -35,8 +36,8 @@ function normalizeLicense(raw: string): string | undefined {
 function licenseFacts(value: unknown): { licenses?: string[]; raw?: string } {
   const raw = (Array.isArray(value) ? value : [value]).map(text).filter((l): l is string => l !== undefined);
   if (raw.length === 0) return {};
-  const licenses = [...new Set(raw.map(normalizeLicense).filter((l): l is string => l !== undefined))];
-  const exact = raw.every((l) => normalizeLicense(l)?.replace(/\s/g, '') === l.replace(/\s/g, ''));
+  const licenses = [...new Set(raw.map(composerLicense).filter((l): l is string => l !== undefined))];
+  const exact = raw.every((l) => composerLicense(l)?.replace(/\s/g, '') === l.replace(/\s/g, ''));
   return { ...(licenses.length > 0 ? { licenses } : {}), ...(exact ? {} : { raw: raw.join(', ') }) };
 }
 

@@ -1,5 +1,5 @@
 import correctSpdx from 'spdx-correct';
-import { normalizeApkLicense } from '../../os/apk.js';
+import { normalizeLicense } from '../../license.js';
 import { field, type CoreMetadata } from './metadata.js';
 
 /*
@@ -50,19 +50,19 @@ const NOT_A_LICENSE = new Set(['', 'unknown', 'none', 'n/a', 'other', 'other/pro
 
 /**
  * One license text as an SPDX expression: parsed as is, else spdx-correct of the whole text
- * ("Apache License, Version 2.0"), else of each identifier (normalizeApkLicense). A correction
+ * ("Apache License, Version 2.0"), else of each identifier (normalizeLicense). A correction
  * that invents a version the text does not give ("BSD" → BSD-2-Clause) is refused.
  */
 export function normalizePythonLicense(raw: string): string | undefined {
   const text = raw.trim();
   if (text === '' || text.includes('\n') || text.length > 100) return undefined;
-  const parsed = normalizeApkLicense(text);
+  const parsed = normalizeLicense(text);
   // An expression with operators is corrected identifier by identifier, never as one text, and
   // must keep every operator (the parser accepts a dangling "MIT AND" as one odd identifier).
   if (/\s(AND|OR|WITH)(\s|$)/.test(text)) return parsed !== undefined && operators(parsed) === operators(text) ? parsed : undefined;
   if (parsed !== undefined && !/\s/.test(text)) return parsed;
   const whole = correctSpdx(text);
-  if (whole !== null && (/\d/.test(text) || !/\d/.test(whole))) return normalizeApkLicense(whole) ?? parsed;
+  if (whole !== null && (/\d/.test(text) || !/\d/.test(whole))) return normalizeLicense(whole) ?? parsed;
   return parsed;
 }
 

@@ -1,6 +1,6 @@
 import type { PackageDraft } from '../../../inventory/index.js';
 import correctSpdx from 'spdx-correct';
-import { normalizeApkLicense } from '../../os/apk.js';
+import { normalizeLicense } from '../../license.js';
 
 /*
  * What the two Ruby analyzers share. Gems resolve through GEM_PATH, image-wide, not per project
@@ -28,7 +28,7 @@ export interface GemFacts {
  * refusing a version the text does not give ("GPL" is not GPL-3.0-or-later).
  */
 function normalizeOne(text: string): string | undefined {
-  const spdx = normalizeApkLicense(text);
+  const spdx = normalizeLicense(text);
   if (spdx !== undefined) return spdx;
   const fixed = correctSpdx(text);
   return fixed === null || (/\d/.test(fixed) && !/\d/.test(text)) ? undefined : fixed;

@@ -1,4 +1,4 @@
-import { normalizeApkLicense } from '../apk.js';
+import { normalizeLicense } from '../../license.js';
 
 /*
  * rpm LICENSE tags: Fedora ≥ 38 and SUSE write SPDX expressions; RHEL ≤ 9, CentOS, Amazon and
@@ -25,5 +25,5 @@ export function normalizeRpmLicense(raw: string): string | undefined {
   let text = raw.trim();
   if (text === '') return undefined;
   for (const [pattern, spdx] of FEDORA_NAMES) text = text.replace(pattern, spdx);
-  return normalizeApkLicense(text);
+  return normalizeLicense(text);
 }
