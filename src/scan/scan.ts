@@ -1,6 +1,6 @@
 import { ALL_ANALYZERS, type Analyzer } from '../catalog/index.js';
 import { openImage, walkDirectory, walkLayer, isImageError, type ImageSource } from '../image/index.js';
-import type { ImageInfo, Inventory, ScanIssue } from '../inventory/index.js';
+import type { Inventory, ScanIssue } from '../inventory/index.js';
 import { defaultStellaHome, LayerCache } from './cache.js';
 import { analyzerFingerprint, FragmentBuilder, maxFileSizeFor, wantedBy, type LayerFragment } from './fragment.js';
 import { mergeFragments } from './merge.js';
@@ -74,5 +74,3 @@ async function layerFragments(source: ImageSource, analyzers: readonly Analyzer[
   }
   return { fragments, issues };
 }
-
-export type { ImageInfo };
