@@ -1,6 +1,6 @@
 import type { Provenance, SourceAdvisory } from '../advisories/index.js';
 import type { JsonValue, RawDocument } from '../store/index.js';
-import type { HttpClient } from './http.js';
+import type { HttpClient, HttpClientOptions } from './http.js';
 
 /*
  * The Connector seam (Concelier). A connector has three stages:
@@ -89,6 +89,8 @@ export interface Connector {
   /** 'osv' | 'ghsa' | 'nvd' | … — the `--source` name and the store's source key. */
   readonly name: string;
   readonly description: string;
+  /** HTTP settings this source needs (e.g. NVD's request spacing, which depends on the API key). */
+  httpOptions?(options: ConnectorOptions): Partial<HttpClientOptions>;
   fetch(ctx: FetchContext): Promise<FetchSummary>;
   /** Pure. Throws FeedError('MALFORMED_DOCUMENT') when the whole document is unreadable. */
   parse(doc: RawDocument): ParseOutcome;

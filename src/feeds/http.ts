@@ -13,6 +13,9 @@
  * - Conditional requests: `etag` → If-None-Match, `lastModified` → If-Modified-Since; a 304 comes
  *   back as { status: 304, notModified: true } with an empty body.
  * - 4xx other than 408/429 are not retried: FeedError('HTTP_STATUS') carrying the status.
+ * - Rate-limit headers (GitHub style): after a response with `x-ratelimit-remaining: 0`, the next
+ *   request waits until `x-ratelimit-reset` (epoch seconds, against the injected clock, capped at
+ *   maxRetryAfterMs); a 403 or 429 with `x-ratelimit-remaining: 0` is retried after that reset.
  * - `offline: true` makes every request fail with FeedError('OFFLINE') (loopback included).
  */
 
