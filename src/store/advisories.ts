@@ -36,8 +36,20 @@ export interface MergeEvent {
   id: number;
   key: string;
   beforeSha256: string | null;
-  afterSha256: string;
+  /** Null when the advisory was removed. */
+  afterSha256: string | null;
   at: string;
+}
+
+/** A package a canonical advisory names, for search (`ecosystem` as OSV names it, `name` normalized). */
+export interface AdvisoryPackageRef {
+  ecosystem: string;
+  name: string;
+}
+
+export interface AdvisoryWrite extends AdvisoryInput {
+  /** When given, replaces the advisory's package index rows. */
+  packages?: readonly AdvisoryPackageRef[];
 }
 
 /**
@@ -49,43 +61,147 @@ export async function putAdvisory(
   db: Kysely<Database>,
   dialect: Dialect,
   now: () => Date,
-  advisory: AdvisoryInput,
+  advisory: AdvisoryWrite,
 ): Promise<PutAdvisoryResult> {
-  const afterSha256 = sha256Hex(advisory.json);
-  const aliases = [...new Set(advisory.aliases)].sort();
-  const modified = advisory.modified?.toISOString() ?? null;
-  const withdrawn = advisory.withdrawn?.toISOString() ?? null;
+  const [result] = await putAdvisories(db, dialect, now, [advisory]);
+  return result as PutAdvisoryResult;
+}
+
+/**
+ * Upserts many advisories in ONE transaction (the merge writes in batches). Keys are locked in
+ * sorted order on PostgreSQL, so two concurrent batches cannot deadlock. Unchanged advisories
+ * (same JSON) are left alone: no write, no merge event.
+ */
+export async function putAdvisories(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  now: () => Date,
+  advisories: readonly AdvisoryWrite[],
+): Promise<PutAdvisoryResult[]> {
+  if (advisories.length === 0) return [];
+  const at = now().toISOString();
   return db.transaction().execute(async (trx) => {
     if (dialect === 'postgres') {
-      await sql`select pg_advisory_xact_lock(hashtext(${'stella.advisory:' + advisory.key}))`.execute(trx);
+      for (const key of [...new Set(advisories.map((a) => a.key))].sort()) {
+        await sql`select pg_advisory_xact_lock(hashtext(${'stella.advisory:' + key}))`.execute(trx);
+      }
     }
-    const before = await trx
-      .selectFrom('advisories')
-      .select('sha256')
-      .where('key', '=', advisory.key)
-      .executeTakeFirst();
-    const beforeSha256 = before?.sha256 ?? null;
-    const changed = beforeSha256 !== afterSha256;
-    await trx
-      .insertInto('advisories')
-      .values({ key: advisory.key, json: advisory.json, sha256: afterSha256, modified, withdrawn })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ json: advisory.json, sha256: afterSha256, modified, withdrawn }))
-      .execute();
-    await trx.deleteFrom('advisory_aliases').where('key', '=', advisory.key).execute();
-    if (aliases.length > 0) {
+    const before = new Map<string, string>();
+    for (const chunk of chunks(advisories.map((a) => a.key), 500)) {
+      const rows = await trx.selectFrom('advisories').select(['key', 'sha256']).where('key', 'in', chunk).execute();
+      for (const row of rows) before.set(row.key, row.sha256);
+    }
+    const results: PutAdvisoryResult[] = [];
+    for (const advisory of advisories) {
+      const afterSha256 = sha256Hex(advisory.json);
+      const beforeSha256 = before.get(advisory.key) ?? null;
+      const changed = beforeSha256 !== afterSha256;
+      results.push({ changed, beforeSha256, afterSha256 });
+      if (!changed) continue;
+      before.set(advisory.key, afterSha256);
+      const modified = advisory.modified?.toISOString() ?? null;
+      const withdrawn = advisory.withdrawn?.toISOString() ?? null;
       await trx
-        .insertInto('advisory_aliases')
-        .values(aliases.map((alias) => ({ alias, key: advisory.key })))
+        .insertInto('advisories')
+        .values({ key: advisory.key, json: advisory.json, sha256: afterSha256, modified, withdrawn })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ json: advisory.json, sha256: afterSha256, modified, withdrawn }))
         .execute();
-    }
-    if (changed) {
+      await trx.deleteFrom('advisory_aliases').where('key', '=', advisory.key).execute();
+      const aliases = [...new Set(advisory.aliases)].sort();
+      if (aliases.length > 0) {
+        await trx.insertInto('advisory_aliases').values(aliases.map((alias) => ({ alias, key: advisory.key }))).execute();
+      }
+      if (advisory.packages !== undefined) {
+        await trx.deleteFrom('advisory_packages').where('key', '=', advisory.key).execute();
+        const seen = new Set<string>();
+        const rows = advisory.packages
+          .filter((p) => {
+            const id = `${p.ecosystem}\u0000${p.name}`;
+            if (seen.has(id)) return false;
+            seen.add(id);
+            return true;
+          })
+          .map((p) => ({ ecosystem: p.ecosystem, name: p.name, key: advisory.key }));
+        for (const chunk of chunks(rows, 500)) await trx.insertInto('advisory_packages').values(chunk).execute();
+      }
       await trx
         .insertInto('merge_events')
-        .values({ key: advisory.key, before_sha256: beforeSha256, after_sha256: afterSha256, at: now().toISOString() })
+        .values({ key: advisory.key, before_sha256: beforeSha256, after_sha256: afterSha256, at })
         .execute();
     }
-    return { changed, beforeSha256, afterSha256 };
+    return results;
   });
+}
+
+/**
+ * Removes advisories the merge no longer produces (their records now belong to another key), with
+ * a merge event whose `after` is null, so the history says where the key went.
+ */
+export async function deleteAdvisories(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  now: () => Date,
+  keys: readonly string[],
+): Promise<number> {
+  if (keys.length === 0) return 0;
+  const at = now().toISOString();
+  return db.transaction().execute(async (trx) => {
+    let deleted = 0;
+    for (const key of [...new Set(keys)].sort()) {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${'stella.advisory:' + key}))`.execute(trx);
+      const row = await trx.selectFrom('advisories').select('sha256').where('key', '=', key).executeTakeFirst();
+      if (row === undefined) continue;
+      await trx.deleteFrom('advisories').where('key', '=', key).execute();
+      await trx.deleteFrom('advisory_aliases').where('key', '=', key).execute();
+      await trx.deleteFrom('advisory_packages').where('key', '=', key).execute();
+      await trx.insertInto('merge_events').values({ key, before_sha256: row.sha256, after_sha256: null, at }).execute();
+      deleted += 1;
+    }
+    return deleted;
+  });
+}
+
+/** key → sha256 of every stored advisory (the merge compares against it). */
+export async function listAdvisoryHashes(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('advisories').select(['key', 'sha256']).execute();
+  return new Map(rows.map((r) => [r.key, r.sha256]));
+}
+
+/** Keys of advisories naming a package: by exact (normalized) name, optionally in one ecosystem. */
+export async function findAdvisoryKeysByPackage(
+  db: Kysely<Database>,
+  name: string,
+  ecosystem?: string,
+): Promise<string[]> {
+  let query = db.selectFrom('advisory_packages').select('key').distinct().where('name', '=', name);
+  if (ecosystem !== undefined) query = query.where('ecosystem', '=', ecosystem);
+  const rows = await query.orderBy('key').execute();
+  return rows.map((r) => r.key);
+}
+
+/** Canonical advisories in key order, a page at a time (exports, matching). */
+export async function listAdvisories(
+  db: Kysely<Database>,
+  afterKey: string | null,
+  limit: number,
+): Promise<{ key: string; json: string; sha256: string }[]> {
+  let query = db.selectFrom('advisories').select(['key', 'json', 'sha256']);
+  if (afterKey !== null) query = query.where('key', '>', afterKey);
+  return query.orderBy('key').limit(limit).execute();
+}
+
+export async function countAdvisories(db: Kysely<Database>): Promise<{ total: number; withdrawn: number }> {
+  const row = await db
+    .selectFrom('advisories')
+    .select((eb) => [eb.fn.countAll<string | number>().as('total'), eb.fn.count<string | number>('withdrawn').as('withdrawn')])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), withdrawn: Number(row.withdrawn) };
+}
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export async function getAdvisory(db: Kysely<Database>, key: string): Promise<StoredAdvisory | undefined> {

@@ -4,15 +4,37 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import {
+  countAdvisories,
+  deleteAdvisories,
   findAdvisoryKeysByAlias,
+  findAdvisoryKeysByPackage,
   getAdvisory,
+  listAdvisories,
+  listAdvisoryHashes,
   listMergeEvents,
+  putAdvisories,
   putAdvisory,
-  type AdvisoryInput,
+  type AdvisoryWrite,
   type MergeEvent,
   type PutAdvisoryResult,
   type StoredAdvisory,
 } from './advisories.js';
+import {
+  countBySource,
+  getMappedAdvisories,
+  listAliasRows,
+  listPendingDocuments,
+  listRecordsToMap,
+  putMappedRecords,
+  putParsedDocument,
+  resetMapping,
+  type AliasRow,
+  type DocumentStatus,
+  type MappedRecordInput,
+  type ParsedRecordInput,
+  type SourceCounts,
+  type SourceRecord,
+} from './records.js';
 import { StoreError } from './errors.js';
 import { migrateToLatest, type Dialect } from './migrations.js';
 import {
@@ -54,12 +76,31 @@ export interface Store {
   listRawDocuments(source: string): Promise<RawDocumentInfo[]>;
   getSourceState(source: string): Promise<SourceState | undefined>;
   putSourceState(state: SourceStateInput): Promise<SourceState>;
-  putAdvisory(advisory: AdvisoryInput): Promise<PutAdvisoryResult>;
+  putAdvisory(advisory: AdvisoryWrite): Promise<PutAdvisoryResult>;
+  /** Many advisories in one transaction; unchanged ones are not written. */
+  putAdvisories(advisories: readonly AdvisoryWrite[]): Promise<PutAdvisoryResult[]>;
+  deleteAdvisories(keys: readonly string[]): Promise<number>;
+  listAdvisoryHashes(): Promise<Map<string, string>>;
+  listAdvisories(afterKey: string | null, limit: number): Promise<{ key: string; json: string; sha256: string }[]>;
+  countAdvisories(): Promise<{ total: number; withdrawn: number }>;
   getAdvisory(key: string): Promise<StoredAdvisory | undefined>;
   findAdvisoryKeysByAlias(alias: string): Promise<string[]>;
+  findAdvisoryKeysByPackage(name: string, ecosystem?: string): Promise<string[]>;
   listMergeEvents(key: string): Promise<MergeEvent[]>;
   recordParseError(error: ParseErrorInput): Promise<void>;
   listParseErrors(source: string): Promise<ParseErrorRecord[]>;
+  listPendingDocuments(source: string, afterId: number, limit: number): Promise<RawDocument[]>;
+  putParsedDocument(
+    documentRowId: number,
+    status: Exclude<DocumentStatus, 'pending'>,
+    records: readonly ParsedRecordInput[],
+  ): Promise<{ changed: number }>;
+  listRecordsToMap(source: string, afterRecordId: string | null, limit: number): Promise<SourceRecord[]>;
+  putMappedRecords(records: readonly MappedRecordInput[]): Promise<void>;
+  listAliasRows(): Promise<AliasRow[]>;
+  getMappedAdvisories(refs: readonly { source: string; recordId: string }[]): Promise<Map<string, string>>;
+  resetMapping(source: string): Promise<number>;
+  countBySource(): Promise<SourceCounts[]>;
   close(): Promise<void>;
 }
 
@@ -131,11 +172,25 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     getSourceState: (source) => use((d) => getSourceState(d, source)),
     putSourceState: (state) => use((d) => putSourceState(d, now, state)),
     putAdvisory: (advisory) => use((d) => putAdvisory(d, dialect, now, advisory)),
+    putAdvisories: (advisories) => use((d) => putAdvisories(d, dialect, now, advisories)),
+    deleteAdvisories: (keys) => use((d) => deleteAdvisories(d, dialect, now, keys)),
+    listAdvisoryHashes: () => use((d) => listAdvisoryHashes(d)),
+    listAdvisories: (afterKey, limit) => use((d) => listAdvisories(d, afterKey, limit)),
+    countAdvisories: () => use((d) => countAdvisories(d)),
     getAdvisory: (key) => use((d) => getAdvisory(d, key)),
     findAdvisoryKeysByAlias: (alias) => use((d) => findAdvisoryKeysByAlias(d, alias)),
+    findAdvisoryKeysByPackage: (name, ecosystem) => use((d) => findAdvisoryKeysByPackage(d, name, ecosystem)),
     listMergeEvents: (key) => use((d) => listMergeEvents(d, key)),
     recordParseError: (error) => use((d) => recordParseError(d, now, error)),
     listParseErrors: (source) => use((d) => listParseErrors(d, source)),
+    listPendingDocuments: (source, afterId, limit) => use((d) => listPendingDocuments(d, source, afterId, limit)),
+    putParsedDocument: (id, status, records) => use((d) => putParsedDocument(d, now, id, status, records)),
+    listRecordsToMap: (source, after, limit) => use((d) => listRecordsToMap(d, source, after, limit)),
+    putMappedRecords: (records) => use((d) => putMappedRecords(d, now, records)),
+    listAliasRows: () => use((d) => listAliasRows(d)),
+    getMappedAdvisories: (refs) => use((d) => getMappedAdvisories(d, refs)),
+    resetMapping: (source) => use((d) => resetMapping(d, now, source)),
+    countBySource: () => use((d) => countBySource(d)),
     async close() {
       if (closed) return;
       closed = true;

@@ -11,4 +11,10 @@ export type {
   RawDocumentInput,
 } from './raw-documents.js';
 export type { JsonValue, SourceState, SourceStateInput } from './source-state.js';
-export type { AdvisoryInput, MergeEvent, PutAdvisoryResult, StoredAdvisory } from './advisories.js';
+export type {
+  AdvisoryInput, AdvisoryPackageRef, AdvisoryWrite, MergeEvent, PutAdvisoryResult, StoredAdvisory,
+} from './advisories.js';
+export { sha256Hex } from './raw-documents.js';
+export type {
+  AliasRow, DocumentStatus, MappedRecordInput, ParsedRecordInput, RecordStatus, SourceCounts, SourceRecord,
+} from './records.js';

@@ -61,7 +61,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('id', idType, (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
           .addColumn('key', 'text', (c) => c.notNull())
           .addColumn('before_sha256', 'text')
-          .addColumn('after_sha256', 'text', (c) => c.notNull())
+          .addColumn('after_sha256', 'text')
           .addColumn('at', 'text', (c) => c.notNull())
           .execute();
         await db.schema.createIndex('merge_events_key_idx').on('merge_events').column('key').execute();
@@ -80,6 +80,55 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on('parse_errors')
           .columns(['source', 'document_id'])
           .execute();
+      },
+    },
+    '0002_pipeline': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        // Parse status of each stored document version: pending → parsed | failed.
+        await db.schema
+          .alterTable('raw_documents')
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
+          .execute();
+        await db.schema
+          .createIndex('raw_documents_source_status_idx')
+          .on('raw_documents')
+          .columns(['source', 'status', 'id'])
+          .execute();
+
+        // One row per record a source has published: its latest parsed form and its mapping.
+        await db.schema
+          .createTable('source_records')
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('record_id', 'text', (c) => c.notNull())
+          .addColumn('document_id', 'text', (c) => c.notNull())
+          .addColumn('document_sha256', 'text', (c) => c.notNull())
+          .addColumn('recorded_at', 'text', (c) => c.notNull())
+          .addColumn('dto', 'text', (c) => c.notNull())
+          .addColumn('dto_sha256', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('advisory', 'text')
+          .addColumn('ids', 'text')
+          .addColumn('upstream', 'text')
+          .addColumn('error', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('source_records_pkey', ['source', 'record_id'])
+          .execute();
+        await db.schema
+          .createIndex('source_records_source_status_idx')
+          .on('source_records')
+          .columns(['source', 'status', 'record_id'])
+          .execute();
+
+        // Which packages each canonical advisory names (for `stella advisory search`).
+        await db.schema
+          .createTable('advisory_packages')
+          .addColumn('ecosystem', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('advisory_packages_pkey', ['ecosystem', 'name', 'key'])
+          .execute();
+        await db.schema.createIndex('advisory_packages_name_idx').on('advisory_packages').column('name').execute();
+        await db.schema.createIndex('advisory_packages_key_idx').on('advisory_packages').column('key').execute();
       },
     },
   };

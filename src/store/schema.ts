@@ -11,6 +11,8 @@ export interface Database {
   advisory_aliases: AdvisoryAliasesTable;
   merge_events: MergeEventsTable;
   parse_errors: ParseErrorsTable;
+  source_records: SourceRecordsTable;
+  advisory_packages: AdvisoryPackagesTable;
 }
 
 /** SQLite `blob` / PostgreSQL `bytea`: both drivers hand back a Buffer. */
@@ -25,6 +27,8 @@ export interface RawDocumentsTable {
   sha256: string;
   fetched_at: string;
   body: Bytes;
+  /** 'pending' (not parsed yet) | 'parsed' | 'failed'. */
+  status: ColumnType<string, string | undefined, string>;
 }
 
 export interface SourceStateTable {
@@ -56,7 +60,8 @@ export interface MergeEventsTable {
   id: Generated<number>;
   key: string;
   before_sha256: string | null;
-  after_sha256: string;
+  /** Null when the merge removed the advisory (its records now belong to another key). */
+  after_sha256: string | null;
   at: string;
 }
 
@@ -67,4 +72,32 @@ export interface ParseErrorsTable {
   record_id: string | null;
   message: string;
   at: string;
+}
+
+export interface SourceRecordsTable {
+  source: string;
+  record_id: string;
+  /** The raw document this version of the record came from. */
+  document_id: string;
+  document_sha256: string;
+  recorded_at: string;
+  /** The parsed record (JSON text) and its SHA-256: an identical re-parse changes nothing. */
+  dto: string;
+  dto_sha256: string;
+  /** 'parsed' (waiting for map) | 'mapped' | 'failed'. */
+  status: string;
+  /** The mapped SourceAdvisory (JSON text) once mapped. */
+  advisory: string | null;
+  /** JSON array: the record id followed by its aliases (for the alias graph). */
+  ids: string | null;
+  /** JSON array of upstream ids. */
+  upstream: string | null;
+  error: string | null;
+  updated_at: string;
+}
+
+export interface AdvisoryPackagesTable {
+  ecosystem: string;
+  name: string;
+  key: string;
 }

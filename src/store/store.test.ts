@@ -1,90 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import pg from 'pg';
-import { isStoreError, openStore, type OpenStoreOptions, type Store } from './index.js';
-import { missingPrerequisite } from '../../test/support/tools.js';
-
-const PG_URL = process.env.STELLA_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** A clock that starts at a fixed instant and moves one second per reading. */
-function fakeClock(): () => Date {
-  let t = Date.parse('2024-01-01T00:00:00.000Z');
-  return () => {
-    const d = new Date(t);
-    t += 1000;
-    return d;
-  };
-}
-
-/** A fresh, empty database for one test, and how to open stores on it and tear it down. */
-interface Target {
-  options(): OpenStoreOptions;
-  dispose(): Promise<void>;
-}
-
-type TargetFactory = () => Promise<Target>;
-
-const sqliteTarget: TargetFactory = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stella-store-'));
-  return Promise.resolve({
-    options: () => ({ stellaHome: dir, url: undefined }),
-    dispose: () => {
-      rmSync(dir, { recursive: true, force: true });
-      return Promise.resolve();
-    },
-  });
-};
-
-const postgresTarget: TargetFactory = async () => {
-  const schema = `stella_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    options: () => ({ url: PG_URL, schema }),
-    dispose: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-};
-
-async function postgresReachable(): Promise<string | undefined> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-async function withStore(factory: TargetFactory, fn: (store: Store, target: Target) => Promise<void>): Promise<void> {
-  const target = await factory();
-  const store = await openStore({ ...target.options(), now: fakeClock() });
-  try {
-    await fn(store, target);
-  } finally {
-    await store.close();
-    await target.dispose();
-  }
-}
+import { isStoreError, openStore } from './index.js';
+import { fakeClock, forEachDialect, PG_URL, withStore, type TargetFactory } from '../../test/support/store-targets.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -265,17 +182,73 @@ function suite(name: string, factory: TargetFactory): void {
   });
 }
 
-suite('sqlite', sqliteTarget);
+await forEachDialect('store', suite);
 
-const unreachable = await postgresReachable();
-if (unreachable === undefined) {
-  suite('postgres', postgresTarget);
-} else {
-  test('store on postgres', (t) => {
-    const message = `PostgreSQL is not reachable at ${PG_URL} (${unreachable})`;
-    missingPrerequisite(t, `${message}; start it (see .ci/run) to run the PostgreSQL store tests`);
+function pipelineSuite(name: string, factory: TargetFactory): void {
+  describe(`store pipeline tables on ${name}`, () => {
+    test('documents flow pending → parsed; identical re-parse keeps provenance and mapping', async () => {
+      await withStore(factory, async (store) => {
+        const d1 = await store.putRawDocument({ source: 'nvd', documentId: 'page-0', body: bytes('[1,2]') });
+        await store.putRawDocument({ source: 'nvd', documentId: 'page-1', body: bytes('[3]') });
+        await store.putRawDocument({ source: 'osv', documentId: 'x', body: bytes('{}') });
+        const pending = await store.listPendingDocuments('nvd', 0, 10);
+        assert.deepEqual(pending.map((d) => d.documentId), ['page-0', 'page-1']);
+        const rec = (recordId: string, dto: string, sha: string) => ({
+          source: 'nvd', recordId, documentId: 'page-0', documentSha256: sha, recordedAt: '2024-01-01T00:00:00.000Z', dto,
+        });
+        assert.deepEqual(await store.putParsedDocument(d1.id, 'parsed', [rec('CVE-1', '{"a":1}', d1.sha256), rec('CVE-2', '{"b":2}', d1.sha256)]), { changed: 2 });
+        assert.deepEqual((await store.listPendingDocuments('nvd', 0, 10)).map((d) => d.documentId), ['page-1']);
+        const toMap = await store.listRecordsToMap('nvd', null, 10);
+        assert.deepEqual(toMap.map((r) => r.recordId), ['CVE-1', 'CVE-2']);
+        await store.putMappedRecords([
+          { source: 'nvd', recordId: 'CVE-1', advisory: '{"id":"CVE-1"}', ids: ['CVE-1', 'GHSA-x'], upstream: [] },
+          { source: 'nvd', recordId: 'CVE-2', advisory: null, ids: ['CVE-2'], upstream: [], error: 'bad' },
+        ]);
+        assert.deepEqual(await store.listRecordsToMap('nvd', null, 10), []);
+        assert.deepEqual(await store.listAliasRows(), [{ source: 'nvd', recordId: 'CVE-1', ids: ['CVE-1', 'GHSA-x'], upstream: [] }]);
+        // The same record content from another document: nothing changes, it stays mapped.
+        const d2 = await store.putRawDocument({ source: 'nvd', documentId: 'page-9', body: bytes('[1]') });
+        assert.deepEqual(await store.putParsedDocument(d2.id, 'parsed', [{ ...rec('CVE-1', '{"a":1}', d2.sha256), documentId: 'page-9' }]), { changed: 0 });
+        const mapped = await store.getMappedAdvisories([{ source: 'nvd', recordId: 'CVE-1' }, { source: 'nvd', recordId: 'CVE-2' }]);
+        assert.deepEqual([...mapped], [['nvd\u0000CVE-1', '{"id":"CVE-1"}']]);
+        // New content replaces the record and queues it for mapping again.
+        assert.deepEqual(await store.putParsedDocument(d2.id, 'parsed', [{ ...rec('CVE-1', '{"a":2}', d2.sha256), documentId: 'page-9' }]), { changed: 1 });
+        const again = await store.listRecordsToMap('nvd', null, 10);
+        assert.deepEqual(again.map((r) => [r.recordId, r.documentId, r.dto]), [['CVE-1', 'page-9', '{"a":2}']]);
+        const counts = await store.countBySource();
+        assert.deepEqual(counts.map((c) => [c.source, c.documents, c.records]), [
+          ['nvd', { pending: 1, parsed: 2, failed: 0 }, { parsed: 1, mapped: 0, failed: 1 }],
+          ['osv', { pending: 1, parsed: 0, failed: 0 }, { parsed: 0, mapped: 0, failed: 0 }],
+        ]);
+        assert.equal(await store.resetMapping('nvd'), 1);
+      });
+    });
+
+    test('advisories in batches: unchanged ones untouched; deletions leave a null-after event; package search', async () => {
+      await withStore(factory, async (store) => {
+        const a = { key: 'CVE-2020-8203', json: '{"k":1}', aliases: ['GHSA-p6mc-m468-83gw'], packages: [{ ecosystem: 'npm', name: 'lodash' }, { ecosystem: 'npm', name: 'lodash' }] };
+        const b = { key: 'GHSA-aaaa-bbbb-cccc', json: '{"k":2}', aliases: [], packages: [{ ecosystem: 'PyPI', name: 'lodash' }] };
+        const first = await store.putAdvisories([a, b]);
+        assert.deepEqual(first.map((r) => r.changed), [true, true]);
+        const second = await store.putAdvisories([a, { ...b, json: '{"k":3}' }]);
+        assert.deepEqual(second.map((r) => r.changed), [false, true]);
+        assert.deepEqual(await store.findAdvisoryKeysByPackage('lodash'), ['CVE-2020-8203', 'GHSA-aaaa-bbbb-cccc']);
+        assert.deepEqual(await store.findAdvisoryKeysByPackage('lodash', 'npm'), ['CVE-2020-8203']);
+        assert.deepEqual([...(await store.listAdvisoryHashes()).keys()].sort(), ['CVE-2020-8203', 'GHSA-aaaa-bbbb-cccc']);
+        assert.deepEqual(await store.countAdvisories(), { total: 2, withdrawn: 0 });
+        assert.equal(await store.deleteAdvisories(['GHSA-aaaa-bbbb-cccc', 'missing']), 1);
+        const events = await store.listMergeEvents('GHSA-aaaa-bbbb-cccc');
+        assert.equal(events.length, 3);
+        assert.equal(events[2]?.afterSha256, null);
+        assert.equal(events[2]?.beforeSha256, events[1]?.afterSha256);
+        assert.deepEqual(await store.findAdvisoryKeysByPackage('lodash'), ['CVE-2020-8203']);
+        assert.deepEqual((await store.listAdvisories(null, 10)).map((r) => r.key), ['CVE-2020-8203']);
+      });
+    });
   });
 }
+
+await forEachDialect('store pipeline', pipelineSuite);
 
 describe('openStore', () => {
   test('works in memory', async () => {

@@ -1,0 +1,304 @@
+import type { Kysely } from 'kysely';
+import { chunks } from './advisories.js';
+import { sha256Hex, type RawDocument } from './raw-documents.js';
+import type { Database } from './schema.js';
+
+/*
+ * The pipeline's intermediate state: raw documents waiting to be parsed, and source records (one
+ * row per record id a source has published) waiting to be mapped. Every stage reads what the
+ * previous one left and marks what it finished, in the same transaction as its output, so a kill at
+ * any point leaves a consistent store and the next run carries on.
+ */
+
+export type DocumentStatus = 'pending' | 'parsed' | 'failed';
+export type RecordStatus = 'parsed' | 'mapped' | 'failed';
+
+export interface ParsedRecordInput {
+  source: string;
+  recordId: string;
+  documentId: string;
+  documentSha256: string;
+  /** When the document was fetched (ISO-8601 UTC). */
+  recordedAt: string;
+  /** The parsed record as JSON text (serialized deterministically by the caller). */
+  dto: string;
+}
+
+export interface SourceRecord {
+  source: string;
+  recordId: string;
+  documentId: string;
+  documentSha256: string;
+  recordedAt: string;
+  dto: string;
+  status: RecordStatus;
+}
+
+export interface MappedRecordInput {
+  source: string;
+  recordId: string;
+  /** The SourceAdvisory as JSON text; null with an error when mapping failed. */
+  advisory: string | null;
+  /** Record id then aliases. */
+  ids: readonly string[];
+  upstream: readonly string[];
+  error?: string | null;
+}
+
+export interface AliasRow {
+  source: string;
+  recordId: string;
+  ids: string[];
+  upstream: string[];
+}
+
+export interface SourceCounts {
+  source: string;
+  documents: { pending: number; parsed: number; failed: number };
+  records: { parsed: number; mapped: number; failed: number };
+  parseErrors: number;
+}
+
+/** Raw documents of `source` not parsed yet, in fetch (insertion) order, after `afterId`. */
+export async function listPendingDocuments(
+  db: Kysely<Database>,
+  source: string,
+  afterId: number,
+  limit: number,
+): Promise<RawDocument[]> {
+  const rows = await db
+    .selectFrom('raw_documents')
+    .selectAll()
+    .where('source', '=', source)
+    .where('status', '=', 'pending')
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    source: row.source,
+    documentId: row.document_id,
+    url: row.url,
+    contentType: row.content_type,
+    sha256: row.sha256,
+    fetchedAt: row.fetched_at,
+    body: new Uint8Array(row.body.buffer, row.body.byteOffset, row.body.byteLength),
+  }));
+}
+
+/**
+ * Stores the records parsed from one document and marks the document parsed (or failed), in one
+ * transaction. A record whose parsed form is byte-identical to the stored one is left alone — it
+ * keeps the provenance of the document it was first seen in and does not need mapping again.
+ */
+export async function putParsedDocument(
+  db: Kysely<Database>,
+  now: () => Date,
+  documentRowId: number,
+  status: Exclude<DocumentStatus, 'pending'>,
+  records: readonly ParsedRecordInput[],
+): Promise<{ changed: number }> {
+  const at = now().toISOString();
+  return db.transaction().execute(async (trx) => {
+    let changed = 0;
+    // The last version of a record within one document wins.
+    const unique = new Map<string, ParsedRecordInput>();
+    for (const r of records) unique.set(`${r.source}\u0000${r.recordId}`, r);
+    const bySource = new Map<string, ParsedRecordInput[]>();
+    for (const r of unique.values()) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r]);
+    for (const [source, list] of bySource) {
+      for (const chunk of chunks(list, 400)) {
+        const existing = await trx
+          .selectFrom('source_records')
+          .select(['record_id', 'dto_sha256'])
+          .where('source', '=', source)
+          .where('record_id', 'in', chunk.map((r) => r.recordId))
+          .execute();
+        const known = new Map(existing.map((e) => [e.record_id, e.dto_sha256]));
+        const rows = chunk
+          .map((r) => ({ r, dtoSha256: sha256Hex(r.dto) }))
+          .filter(({ r, dtoSha256 }) => known.get(r.recordId) !== dtoSha256)
+          .map(({ r, dtoSha256 }) => ({
+            source: r.source,
+            record_id: r.recordId,
+            document_id: r.documentId,
+            document_sha256: r.documentSha256,
+            recorded_at: r.recordedAt,
+            dto: r.dto,
+            dto_sha256: dtoSha256,
+            status: 'parsed',
+            advisory: null,
+            ids: null,
+            upstream: null,
+            error: null,
+            updated_at: at,
+          }));
+        if (rows.length === 0) continue;
+        changed += rows.length;
+        await trx
+          .insertInto('source_records')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['source', 'record_id']).doUpdateSet((eb) => ({
+              document_id: eb.ref('excluded.document_id'),
+              document_sha256: eb.ref('excluded.document_sha256'),
+              recorded_at: eb.ref('excluded.recorded_at'),
+              dto: eb.ref('excluded.dto'),
+              dto_sha256: eb.ref('excluded.dto_sha256'),
+              status: eb.ref('excluded.status'),
+              advisory: null,
+              ids: null,
+              upstream: null,
+              error: null,
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    }
+    await trx.updateTable('raw_documents').set({ status }).where('id', '=', documentRowId).execute();
+    return { changed };
+  });
+}
+
+/** Records of `source` waiting to be mapped, by record id, after `afterRecordId`. */
+export async function listRecordsToMap(
+  db: Kysely<Database>,
+  source: string,
+  afterRecordId: string | null,
+  limit: number,
+): Promise<SourceRecord[]> {
+  let query = db
+    .selectFrom('source_records')
+    .select(['source', 'record_id', 'document_id', 'document_sha256', 'recorded_at', 'dto', 'status'])
+    .where('source', '=', source)
+    .where('status', '=', 'parsed');
+  if (afterRecordId !== null) query = query.where('record_id', '>', afterRecordId);
+  const rows = await query.orderBy('record_id').limit(limit).execute();
+  return rows.map((r) => ({
+    source: r.source,
+    recordId: r.record_id,
+    documentId: r.document_id,
+    documentSha256: r.document_sha256,
+    recordedAt: r.recorded_at,
+    dto: r.dto,
+    status: r.status as RecordStatus,
+  }));
+}
+
+/** Stores mapping results (one transaction per batch). */
+export async function putMappedRecords(
+  db: Kysely<Database>,
+  now: () => Date,
+  records: readonly MappedRecordInput[],
+): Promise<void> {
+  if (records.length === 0) return;
+  const at = now().toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (const r of records) {
+      await trx
+        .updateTable('source_records')
+        .set({
+          status: r.advisory === null ? 'failed' : 'mapped',
+          advisory: r.advisory,
+          ids: JSON.stringify(r.ids),
+          upstream: JSON.stringify(r.upstream),
+          error: r.error ?? null,
+          updated_at: at,
+        })
+        .where('source', '=', r.source)
+        .where('record_id', '=', r.recordId)
+        .execute();
+    }
+  });
+}
+
+/** Every mapped record's ids and upstream ids (small rows: the alias graph is built from these). */
+export async function listAliasRows(db: Kysely<Database>): Promise<AliasRow[]> {
+  const rows = await db
+    .selectFrom('source_records')
+    .select(['source', 'record_id', 'ids', 'upstream'])
+    .where('status', '=', 'mapped')
+    .orderBy('source')
+    .orderBy('record_id')
+    .execute();
+  return rows.map((r) => ({
+    source: r.source,
+    recordId: r.record_id,
+    ids: r.ids === null ? [r.record_id] : (JSON.parse(r.ids) as string[]),
+    upstream: r.upstream === null ? [] : (JSON.parse(r.upstream) as string[]),
+  }));
+}
+
+/** The mapped advisories (JSON text) of the given records; missing or unmapped ones are absent. */
+export async function getMappedAdvisories(
+  db: Kysely<Database>,
+  refs: readonly { source: string; recordId: string }[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const bySource = new Map<string, string[]>();
+  for (const r of refs) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r.recordId]);
+  for (const [source, ids] of bySource) {
+    for (const chunk of chunks(ids, 500)) {
+      const rows = await db
+        .selectFrom('source_records')
+        .select(['record_id', 'advisory'])
+        .where('source', '=', source)
+        .where('status', '=', 'mapped')
+        .where('record_id', 'in', chunk)
+        .execute();
+      for (const row of rows) if (row.advisory !== null) out.set(`${source}\u0000${row.record_id}`, row.advisory);
+    }
+  }
+  return out;
+}
+
+/** Marks every record of `source` for mapping again (after a mapper change). */
+export async function resetMapping(db: Kysely<Database>, now: () => Date, source: string): Promise<number> {
+  const result = await db
+    .updateTable('source_records')
+    .set({ status: 'parsed', advisory: null, ids: null, upstream: null, error: null, updated_at: now().toISOString() })
+    .where('source', '=', source)
+    .where('status', 'in', ['mapped', 'failed'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Per-source counts for `stella db status`. */
+export async function countBySource(db: Kysely<Database>): Promise<SourceCounts[]> {
+  const docs = await db
+    .selectFrom('raw_documents')
+    .select((eb) => ['source', 'status', eb.fn.countAll<string | number>().as('n')])
+    .groupBy(['source', 'status'])
+    .execute();
+  const recs = await db
+    .selectFrom('source_records')
+    .select((eb) => ['source', 'status', eb.fn.countAll<string | number>().as('n')])
+    .groupBy(['source', 'status'])
+    .execute();
+  const errs = await db
+    .selectFrom('parse_errors')
+    .select((eb) => ['source', eb.fn.countAll<string | number>().as('n')])
+    .groupBy('source')
+    .execute();
+  const out = new Map<string, SourceCounts>();
+  const get = (source: string): SourceCounts => {
+    let c = out.get(source);
+    if (c === undefined) {
+      c = { source, documents: { pending: 0, parsed: 0, failed: 0 }, records: { parsed: 0, mapped: 0, failed: 0 }, parseErrors: 0 };
+      out.set(source, c);
+    }
+    return c;
+  };
+  for (const d of docs) {
+    const c = get(d.source);
+    if (d.status === 'pending' || d.status === 'parsed' || d.status === 'failed') c.documents[d.status] = Number(d.n);
+  }
+  for (const r of recs) {
+    const c = get(r.source);
+    if (r.status === 'parsed' || r.status === 'mapped' || r.status === 'failed') c.records[r.status] = Number(r.n);
+  }
+  for (const e of errs) get(e.source).parseErrors = Number(e.n);
+  return [...out.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+}
