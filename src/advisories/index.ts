@@ -8,3 +8,8 @@ export {
   canonicalJson, DISTRO_ECOSYSTEMS, normalizePackageName, normalizeTimestamp, severityFromLabel,
   severityFromScore, splitEcosystem,
 } from './normalize.js';
+export {
+  aliasComponents, chooseKey, compareIds, groupByAlias, idScheme, isPlaceholderId, joinedIds,
+  normalizeAdvisoryId, upstreamIds, type AliasComponent, type AliasNode,
+} from './alias-graph.js';
+export { DEFAULT_PRECEDENCE, mergeAll, mergeGroup, normalizeUrl, type MergeErrorCode, type MergeOptions } from './merge.js';
