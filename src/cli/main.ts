@@ -4,6 +4,8 @@ import { registerCheck } from './commands/check.js';
 import { registerVercmp } from './commands/vercmp.js';
 import { registerScan } from './commands/scan.js';
 import { registerSbom } from './commands/sbom.js';
+import { registerDb } from './commands/db.js';
+import { registerAdvisory } from './commands/advisory.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -22,6 +24,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerCheck(program, io, setExit);
   registerScan(program, io, setExit, VERSION);
   registerSbom(program, io, setExit);
+  registerDb(program, io, setExit);
+  registerAdvisory(program, io, setExit);
   return program;
 }
 

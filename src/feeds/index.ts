@@ -1,0 +1,13 @@
+export type {
+  Connector, ConnectorOptions, FeedDocument, FetchContext, FetchSummary, ParsedRecord, ParseOutcome, RecordError,
+} from './connector.js';
+export { FeedError, isFeedError, type FeedErrorCode } from './errors.js';
+export { createHttpClient, type DownloadResult, type HttpClient, type HttpClientOptions, type HttpResponse, type RequestOptions } from './http.js';
+export { openLocalSource, zipEntries, type LocalItem, type LocalSourceOptions } from './local.js';
+export {
+  backoffAfter, runSource, STAGES,
+  type MapSummary, type ParseSummary, type RunSourceOptions, type RunSourceResult, type Stage,
+} from './pipeline.js';
+export { runMerge, type MergeRunOptions, type MergeRunResult } from './merge-run.js';
+export { CONNECTORS, getConnector } from './registry.js';
+export { packageQuery, type PackageQuery } from './search.js';
