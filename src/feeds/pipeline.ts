@@ -176,7 +176,7 @@ async function fetchStage(
       });
     },
     recordError: (documentId, recordId, message) => store.recordParseError({ source, documentId, recordId, message }),
-    log: (message) => log(`${source}: ${message}`),
+    log: (message) => log(message.startsWith(`${source}:`) ? message : `${source}: ${message}`),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
   log(`${source}: fetching${connectorOptions.from === undefined ? '' : ` from ${connectorOptions.from}`}`);

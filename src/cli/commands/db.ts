@@ -21,6 +21,7 @@ interface FetchOptions extends StoreOptions {
   force?: boolean;
   offline?: boolean;
   merge?: boolean;
+  minInterval?: string;
 }
 
 interface StatusOptions extends StoreOptions {
@@ -44,6 +45,7 @@ export function registerDb(program: Command, io: CliIo, setExit: (code: number) 
     .option('--ecosystem <name>', 'OSV: only this ecosystem (repeatable)', collect)
     .option('--force', 'run even while the source is backing off after failures')
     .option('--offline', 'never reach the network (only --from paths)')
+    .option('--min-interval <ms>', "spacing between requests (default: the source's published rate limit; lower it only for your own mirror)")
     .option('--merge', 'merge into canonical advisories afterwards (as `stella db merge`)')
     .option('--database-url <url>', 'store URL (default: $STELLA_DATABASE_URL, else SQLite under $STELLA_HOME)')
     .addHelpText('after', '\nCredentials come from the environment: GITHUB_TOKEN (GHSA), NVD_API_KEY (NVD).')
@@ -87,6 +89,11 @@ async function fetchCommand(io: CliIo, options: FetchOptions): Promise<number> {
     await write(io.stderr, `stella db fetch: unknown stage ${JSON.stringify(badStage)} (${STAGES.join(', ')})\n`);
     return EXIT.usage;
   }
+  const minInterval = options.minInterval === undefined ? undefined : Number(options.minInterval);
+  if (minInterval !== undefined && !(Number.isInteger(minInterval) && minInterval >= 0)) {
+    await write(io.stderr, `stella db fetch: --min-interval wants a whole number of milliseconds\n`);
+    return EXIT.usage;
+  }
   const connectors: Connector[] = [];
   for (const name of options.source) {
     try {
@@ -117,7 +124,7 @@ async function fetchCommand(io: CliIo, options: FetchOptions): Promise<number> {
             connectorOptions,
             stellaHome: defaultStellaHome(),
             force: options.force === true,
-            http: { offline: options.offline === true },
+            http: { offline: options.offline === true, ...(minInterval === undefined ? {} : { minIntervalMs: minInterval }) },
             log,
           }),
         );

@@ -1,4 +1,3 @@
-import { PackageURL } from 'packageurl-js';
 import {
   canonicalJson, normalizePackageName, type AffectedPackage, type AffectedRange, type Provenance,
 } from '../../../advisories/index.js';
@@ -6,6 +5,7 @@ import type { JsonValue } from '../../../store/index.js';
 import {
   formatVers, getScheme, parseGhsaConstraint, schemeForOsvEcosystem, VersionError,
 } from '../../../versions/index.js';
+import { purlOf } from '../purl.js';
 import { isObject, malformed, nonBlank, optArray, optObject, optString, type JsonObject } from './json.js';
 
 /*
@@ -28,34 +28,6 @@ const OSV_ECOSYSTEMS: ReadonlyMap<string, string> = new Map([
  */
 export function osvEcosystemOf(github: string): string {
   return OSV_ECOSYSTEMS.get(github.trim().toLowerCase()) ?? github.trim();
-}
-
-function split(name: string, separator: string): [string | undefined, string] {
-  const at = name.lastIndexOf(separator);
-  return at <= 0 ? [undefined, name] : [name.slice(0, at), name.slice(at + 1)];
-}
-
-const PURL_TYPES: Readonly<Record<string, { type: string; separator?: string }>> = {
-  npm: { type: 'npm', separator: '/' }, PyPI: { type: 'pypi' }, Maven: { type: 'maven', separator: ':' },
-  Go: { type: 'golang', separator: '/' }, 'crates.io': { type: 'cargo' }, RubyGems: { type: 'gem' },
-  NuGet: { type: 'nuget' }, Packagist: { type: 'composer', separator: '/' }, Hex: { type: 'hex' }, Pub: { type: 'pub' },
-};
-
-/**
- * The package's purl without version (packageurl-js applies each type's normalization, e.g. PyPI
- * lower case and `-`). None for Swift (its purl type requires a version), GitHub Actions (no
- * registered purl type) and unknown ecosystems; none for a Maven name that is not `group:artifact`.
- */
-export function purlOf(ecosystem: string, name: string): string | undefined {
-  const spec = PURL_TYPES[ecosystem];
-  if (spec === undefined) return undefined;
-  const [namespace, local] = spec.separator === undefined ? [undefined, name] : split(name, spec.separator);
-  if (ecosystem === 'Maven' && (namespace === undefined || namespace.includes(':'))) return undefined;
-  try {
-    return new PackageURL(spec.type, namespace, local, undefined, undefined, undefined).toString();
-  } catch {
-    return undefined; // a name the purl type rejects: the package keeps its ecosystem and name
-  }
 }
 
 // GitHub writes Go module versions without the `v` the Go scheme requires ("< 1.2.3").

@@ -23,7 +23,8 @@ export const ghsaConnector: Connector = createGhsaConnector();
 
 export { parseGhsaDocument, type GhsaDto } from './parse.js';
 export { mapGhsaDto, mapGhsaRest } from './map.js';
-export { osvEcosystemOf, purlOf, ghsaRangeToVers } from './affected.js';
+export { osvEcosystemOf, ghsaRangeToVers } from './affected.js';
+export { purlOf } from '../purl.js';
 export { DEFAULT_BASE_URL, nextLink, pageDocumentId } from './fetch.js';
 export { localDocumentId, localFilter, type GhsaSettings } from './fetch-local.js';
 export type { GhsaCursor } from './cursor.js';

@@ -28,7 +28,7 @@ describe('mapOsvRecord', () => {
     const json = jsonOf('GHSA-p6mc-m468-83gw.json') as { details: string; references: { type: string; url: string }[] };
     const extra = '{"ecosystem_specific":{"affected_functions":["lodash.baseSet"]}}';
     const pkg = (name: string) => ({
-      ecosystem: 'npm', name, normalizedName: name,
+      ecosystem: 'npm', name, normalizedName: name, purl: `pkg:npm/${name}`,
       ranges: [{ vers: 'vers:npm/<4.17.20', original: { kind: 'osv:ECOSYSTEM', expression: '[{"introduced":"0"},{"fixed":"4.17.20"}]' } }],
       versions: [], fixedVersions: ['4.17.20'], status: 'affected', origin: 'ghsa',
       sourceId: 'GHSA-p6mc-m468-83gw', provenance: prov, extra,

@@ -1,3 +1,4 @@
+import { purlOf } from '../purl.js';
 import {
   canonicalJson, DISTRO_ECOSYSTEMS, normalizePackageName, normalizeTimestamp, splitEcosystem,
   type AffectedPackage, type AffectedRange, type Provenance, type SeverityRating, type SourceAdvisory,
@@ -93,17 +94,20 @@ function mapAffected(entry: OsvAffectedDto, rec: RecordContext): AffectedPackage
   const lastAffected = ranges.some((r) => r.events.some((e) => e.last_affected !== undefined));
   const anyFixed = ranges.some((r) => r.events.some((e) => e.fixed !== undefined));
   const extra = extraOf(entry);
+  // The record's purl, else one derived from ecosystem + name (as the GHSA REST mapper does).
+  const purl = pkg.purl ?? (distro ? undefined : purlOf(ecosystem, pkg.name));
   return {
     ecosystem,
     ...(release === undefined ? {} : { release }),
     name: pkg.name,
     normalizedName: normalizePackageName(ecosystem, pkg.name),
-    ...(pkg.purl === undefined ? {} : { purl: pkg.purl }),
+    ...(purl === undefined ? {} : { purl }),
     ranges: ranges.map((r) => mapRange(r, pkg.ecosystem)),
     versions: [...(entry.versions ?? [])],
     fixedVersions,
-    // A distro entry that names no fix at all (and no last affected version) is an open issue.
-    status: distro && !anyFixed && !lastAffected ? 'unfixed' : 'affected',
+    // An entry that names no fix at all (and no last affected version) is an open issue, as GHSA's
+    // REST form says with no first_patched_version.
+    status: !anyFixed && !lastAffected ? 'unfixed' : 'affected',
     origin: distro ? 'distro' : rec.isGhsa ? 'ghsa' : 'osv',
     sourceId: rec.id,
     provenance: rec.provenance,
