@@ -83,7 +83,6 @@ export async function startUpstreams(options: { nvdPageSize?: number } = {}): Pr
   const faults: { suffix: string; fault: Fault; when?: (url: URL) => boolean }[] = [];
   const requests: string[] = [];
   const stalled: ServerResponse[] = [];
-  let upstreams: Upstreams;
 
   const send = (res: ServerResponse, status: number, body: Buffer | string, headers: Record<string, string> = {}): void => {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
@@ -168,7 +167,7 @@ export async function startUpstreams(options: { nvdPageSize?: number } = {}): Pr
   const server: Server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  upstreams = {
+  const upstreams: Upstreams = {
     base: `http://127.0.0.1:${port}`,
     fault: (suffix, fault, when) => faults.push(when === undefined ? { suffix, fault } : { suffix, fault, when }),
     requests,
