@@ -2,8 +2,8 @@ export type {
   Connector, ConnectorOptions, FeedDocument, FetchContext, FetchSummary, ParsedRecord, ParseOutcome, RecordError,
 } from './connector.js';
 export { FeedError, isFeedError, type FeedErrorCode } from './errors.js';
-export { createHttpClient, type DownloadResult, type HttpClient, type HttpClientOptions, type HttpResponse, type RequestOptions } from './http.js';
-export { openLocalSource, zipEntries, type LocalItem, type LocalSourceOptions } from './local.js';
+export { createHttpClient, httpStatusOf, HttpStatusError, type DownloadResult, type HttpClient, type HttpClientOptions, type HttpResponse, type RequestOptions } from './http.js';
+export { localSourceKind, openLocalSource, zipEntries, type LocalItem, type LocalSourceKind, type LocalSourceOptions } from './local.js';
 export {
   backoffAfter, runSource, STAGES,
   type MapSummary, type ParseSummary, type RunSourceOptions, type RunSourceResult, type Stage,
