@@ -92,45 +92,78 @@ export async function putAdvisories(
       for (const row of rows) before.set(row.key, row.sha256);
     }
     const results: PutAdvisoryResult[] = [];
+    const changed: { advisory: AdvisoryWrite; beforeSha256: string | null; afterSha256: string }[] = [];
+    const seenKeys = new Set<string>();
     for (const advisory of advisories) {
       const afterSha256 = sha256Hex(advisory.json);
       const beforeSha256 = before.get(advisory.key) ?? null;
-      const changed = beforeSha256 !== afterSha256;
-      results.push({ changed, beforeSha256, afterSha256 });
-      if (!changed) continue;
+      const isChanged = beforeSha256 !== afterSha256;
+      results.push({ changed: isChanged, beforeSha256, afterSha256 });
+      if (!isChanged) continue;
       before.set(advisory.key, afterSha256);
-      const modified = advisory.modified?.toISOString() ?? null;
-      const withdrawn = advisory.withdrawn?.toISOString() ?? null;
-      await trx
-        .insertInto('advisories')
-        .values({ key: advisory.key, json: advisory.json, sha256: afterSha256, modified, withdrawn })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ json: advisory.json, sha256: afterSha256, modified, withdrawn }))
-        .execute();
-      await trx.deleteFrom('advisory_aliases').where('key', '=', advisory.key).execute();
-      const aliases = [...new Set(advisory.aliases)].sort();
-      if (aliases.length > 0) {
-        await trx.insertInto('advisory_aliases').values(aliases.map((alias) => ({ alias, key: advisory.key }))).execute();
+      if (seenKeys.has(advisory.key)) {
+        // The same key twice in one batch: write what we have so far first, to keep the chain.
+        await writeChanged(trx, changed, at);
+        changed.length = 0;
+        seenKeys.clear();
       }
-      if (advisory.packages !== undefined) {
-        await trx.deleteFrom('advisory_packages').where('key', '=', advisory.key).execute();
-        const seen = new Set<string>();
-        const rows = advisory.packages
-          .filter((p) => {
-            const id = `${p.ecosystem}\u0000${p.name}`;
-            if (seen.has(id)) return false;
-            seen.add(id);
-            return true;
-          })
-          .map((p) => ({ ecosystem: p.ecosystem, name: p.name, key: advisory.key }));
-        for (const chunk of chunks(rows, 500)) await trx.insertInto('advisory_packages').values(chunk).execute();
-      }
-      await trx
-        .insertInto('merge_events')
-        .values({ key: advisory.key, before_sha256: beforeSha256, after_sha256: afterSha256, at })
-        .execute();
+      seenKeys.add(advisory.key);
+      changed.push({ advisory, beforeSha256, afterSha256 });
     }
+    await writeChanged(trx, changed, at);
     return results;
   });
+}
+
+type Trx = Parameters<Parameters<ReturnType<Kysely<Database>['transaction']>['execute']>[0]>[0];
+
+/** Multi-row writes for a set of changed advisories with distinct keys (a few statements per batch). */
+async function writeChanged(
+  trx: Trx,
+  changed: readonly { advisory: AdvisoryWrite; beforeSha256: string | null; afterSha256: string }[],
+  at: string,
+): Promise<void> {
+  if (changed.length === 0) return;
+  for (const chunk of chunks(changed, 400)) {
+    await trx
+      .insertInto('advisories')
+      .values(chunk.map(({ advisory, afterSha256 }) => ({
+        key: advisory.key,
+        json: advisory.json,
+        sha256: afterSha256,
+        modified: advisory.modified?.toISOString() ?? null,
+        withdrawn: advisory.withdrawn?.toISOString() ?? null,
+      })))
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({
+        json: eb.ref('excluded.json'),
+        sha256: eb.ref('excluded.sha256'),
+        modified: eb.ref('excluded.modified'),
+        withdrawn: eb.ref('excluded.withdrawn'),
+      })))
+      .execute();
+    const keys = chunk.map((c) => c.advisory.key);
+    await trx.deleteFrom('advisory_aliases').where('key', 'in', keys).execute();
+    const aliasRows = chunk.flatMap(({ advisory }) => [...new Set(advisory.aliases)].sort().map((alias) => ({ alias, key: advisory.key })));
+    for (const rows of chunks(aliasRows, 1000)) await trx.insertInto('advisory_aliases').values(rows).execute();
+    const withPackages = chunk.filter((c) => c.advisory.packages !== undefined);
+    if (withPackages.length > 0) {
+      await trx.deleteFrom('advisory_packages').where('key', 'in', withPackages.map((c) => c.advisory.key)).execute();
+      const packageRows = withPackages.flatMap(({ advisory }) => {
+        const seen = new Set<string>();
+        return (advisory.packages ?? []).flatMap((p) => {
+          const id = `${p.ecosystem}\u0000${p.name}`;
+          if (seen.has(id)) return [];
+          seen.add(id);
+          return [{ ecosystem: p.ecosystem, name: p.name, key: advisory.key }];
+        });
+      });
+      for (const rows of chunks(packageRows, 1000)) await trx.insertInto('advisory_packages').values(rows).execute();
+    }
+    await trx
+      .insertInto('merge_events')
+      .values(chunk.map(({ advisory, beforeSha256, afterSha256 }) => ({ key: advisory.key, before_sha256: beforeSha256, after_sha256: afterSha256, at })))
+      .execute();
+  }
 }
 
 /**
