@@ -135,7 +135,7 @@ async function fetchStage(
   log: (message: string) => void,
 ): Promise<FetchSummary> {
   const source = connector.name;
-  const connectorOptions = options.connectorOptions ?? {};
+  const connectorOptions = withUrlAsBase(options.connectorOptions ?? {});
   const workDir = join(options.stellaHome, 'feeds', source);
   mkdirSync(workDir, { recursive: true });
   const http = createHttpClient({
@@ -283,6 +283,13 @@ async function mapStage(
     log(`${source}: mapped ${count} record(s)${failed > 0 ? `, ${failed} failed` : ''}`);
   }
   return { records: count, failed };
+}
+
+/** `--from https://…` names a mirror of the upstream layout: it is the base URL, not a local path. */
+function withUrlAsBase(options: ConnectorOptions): ConnectorOptions {
+  if (options.from === undefined || !/^https?:\/\//i.test(options.from)) return options;
+  const { from, ...rest } = options;
+  return { ...rest, baseUrl: from };
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {

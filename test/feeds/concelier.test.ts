@@ -162,9 +162,9 @@ function concelierSuite(name: string, factory: TargetFactory): void {
       try {
         const url = childUrl(target);
         const args = ['db', 'fetch', '--source', 'nvd', '--base-url', `${up.base}/nvd/cves`, '--min-interval', '0', '--database-url', url];
-        const runChild = (onStall?: (kill: () => void) => void) =>
+        const runChild = (onStall?: (kill: () => void) => void, argv = args) =>
           new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
-            const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fetch-child.ts'), ...args], {
+            const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fetch-child.ts'), ...argv], {
               env: { ...process.env, STELLA_HOME: home },
             });
             let stderr = '';
@@ -189,7 +189,9 @@ function concelierSuite(name: string, factory: TargetFactory): void {
         }
 
         const before = up.requests.length;
-        const resumed = await runChild();
+        // Resumed with `--from <url>`: a URL names a mirror of the upstream layout (the base URL).
+        const fromUrl = args.map((a) => (a === '--base-url' ? '--from' : a));
+        const resumed = await runChild(undefined, fromUrl);
         assert.equal(resumed.code, 0, resumed.stderr);
         // The interrupted full fetch goes on at page 3 only; then the incremental window since it began.
         const after = up.requests.slice(before).map((r) => new URL(r, 'http://x').searchParams);
