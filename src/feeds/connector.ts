@@ -46,6 +46,8 @@ export interface FetchContext {
   readonly workDir: string;
   /** Stores one fetched document raw. Storing identical bytes again is a no-op (inserted: false). */
   putDocument(doc: FeedDocument): Promise<{ inserted: boolean; sha256: string }>;
+  /** Many documents in one store round trip (bulk sources: archive entries); same results, in order. */
+  putDocuments?(docs: readonly FeedDocument[]): Promise<{ inserted: boolean; sha256: string }[]>;
   /**
    * Checkpoints the cursor. Call only once every document the new cursor covers is stored: a crash
    * after it must not skip anything, a crash before it only repeats work.
@@ -96,4 +98,13 @@ export interface Connector {
   parse(doc: RawDocument): ParseOutcome;
   /** Pure. Throws FeedError('MALFORMED_RECORD') when the record cannot be mapped. */
   map(dto: JsonValue, provenance: Provenance): SourceAdvisory;
+}
+
+/** Stores `docs` with one round trip when the context can, else one by one. */
+export async function putAll(ctx: FetchContext, docs: readonly FeedDocument[]): Promise<{ inserted: boolean; sha256: string }[]> {
+  if (docs.length === 0) return [];
+  if (ctx.putDocuments !== undefined) return ctx.putDocuments(docs);
+  const out: { inserted: boolean; sha256: string }[] = [];
+  for (const doc of docs) out.push(await ctx.putDocument(doc));
+  return out;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, type Provenance } from '../advisories/index.js';
-import type { JsonValue, SourceState, Store } from '../store/index.js';
+import type { JsonValue, ParsedDocumentInput, SourceState, Store } from '../store/index.js';
 import type { Connector, ConnectorOptions, FetchContext, FetchSummary } from './connector.js';
 import { FeedError, isFeedError } from './errors.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
@@ -163,6 +163,13 @@ async function fetchStage(
       });
       return { inserted: result.inserted, sha256: result.sha256 };
     },
+    async putDocuments(docs) {
+      const at = now();
+      const results = await store.putRawDocuments(
+        docs.map((doc) => ({ source, documentId: doc.documentId, url: doc.url, contentType: doc.contentType, body: doc.body, fetchedAt: at })),
+      );
+      return results.map((r) => ({ inserted: r.inserted, sha256: r.sha256 }));
+    },
     async saveCursor(next) {
       cursor = next;
       const current = await store.getSourceState(source);
@@ -192,7 +199,7 @@ async function parseStage(
   log: (message: string) => void,
 ): Promise<ParseSummary> {
   const source = connector.name;
-  const batch = options.batchSize ?? 50;
+  const batch = options.batchSize ?? 200;
   let afterId = 0;
   let documents = 0;
   let failedDocuments = 0;
@@ -203,6 +210,7 @@ async function parseStage(
     checkAborted(options.signal);
     const docs = await store.listPendingDocuments(source, afterId, batch);
     if (docs.length === 0) break;
+    const parsed: ParsedDocumentInput[] = [];
     for (const doc of docs) {
       afterId = doc.id;
       documents += 1;
@@ -213,10 +221,10 @@ async function parseStage(
           await store.recordParseError({ source, documentId: doc.documentId, recordId: e.recordId, message: `parse: ${e.message}` });
         }
         records += outcome.records.length;
-        const { changed } = await store.putParsedDocument(
-          doc.id,
-          'parsed',
-          outcome.records.map((r) => ({
+        parsed.push({
+          documentRowId: doc.id,
+          status: 'parsed',
+          records: outcome.records.map((r) => ({
             source,
             recordId: r.recordId,
             documentId: doc.documentId,
@@ -224,15 +232,16 @@ async function parseStage(
             recordedAt: doc.fetchedAt,
             dto: canonicalJson(r.dto),
           })),
-        );
-        changedRecords += changed;
+        });
       } catch (cause) {
         failedDocuments += 1;
         const message = cause instanceof Error ? cause.message : String(cause);
         await store.recordParseError({ source, documentId: doc.documentId, recordId: null, message: `parse: ${message}` });
-        await store.putParsedDocument(doc.id, 'failed', []);
+        parsed.push({ documentRowId: doc.id, status: 'failed', records: [] });
       }
     }
+    // One transaction for the batch: its records and the documents' new status together.
+    changedRecords += (await store.putParsedDocuments(parsed)).changed;
     log(`${source}: parsed ${documents} document(s), ${records} record(s)`);
   }
   return { documents, failedDocuments, records, changedRecords, recordErrors };
@@ -245,7 +254,7 @@ async function mapStage(
   log: (message: string) => void,
 ): Promise<MapSummary> {
   const source = connector.name;
-  const batch = (options.batchSize ?? 50) * 10;
+  const batch = (options.batchSize ?? 200) * 5;
   let after: string | null = null;
   let count = 0;
   let failed = 0;

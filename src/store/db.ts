@@ -27,10 +27,12 @@ import {
   listRecordsToMap,
   putMappedRecords,
   putParsedDocument,
+  putParsedDocuments,
   resetMapping,
   type AliasRow,
   type DocumentStatus,
   type MappedRecordInput,
+  type ParsedDocumentInput,
   type ParsedRecordInput,
   type SourceCounts,
   type SourceRecord,
@@ -42,6 +44,7 @@ import {
   listParseErrors,
   listRawDocuments,
   putRawDocument,
+  putRawDocuments,
   recordParseError,
   type ParseErrorInput,
   type ParseErrorRecord,
@@ -72,6 +75,7 @@ export interface Store {
   /** Applies pending migrations (already done by `openStore`); returns the names applied. */
   migrate(): Promise<string[]>;
   putRawDocument(doc: RawDocumentInput): Promise<PutRawDocumentResult>;
+  putRawDocuments(docs: readonly RawDocumentInput[]): Promise<PutRawDocumentResult[]>;
   getRawDocument(source: string, documentId: string, sha256?: string): Promise<RawDocument | undefined>;
   listRawDocuments(source: string): Promise<RawDocumentInfo[]>;
   getSourceState(source: string): Promise<SourceState | undefined>;
@@ -95,6 +99,7 @@ export interface Store {
     status: Exclude<DocumentStatus, 'pending'>,
     records: readonly ParsedRecordInput[],
   ): Promise<{ changed: number }>;
+  putParsedDocuments(documents: readonly ParsedDocumentInput[]): Promise<{ changed: number }>;
   listRecordsToMap(source: string, afterRecordId: string | null, limit: number): Promise<SourceRecord[]>;
   putMappedRecords(records: readonly MappedRecordInput[]): Promise<void>;
   listAliasRows(): Promise<AliasRow[]>;
@@ -173,6 +178,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     dialect,
     migrate: () => use((d) => migrateToLatest(d as Kysely<unknown>, dialect)),
     putRawDocument: (doc) => use((d) => putRawDocument(d, now, doc)),
+    putRawDocuments: (docs) => use((d) => putRawDocuments(d, now, docs)),
     getRawDocument: (source, documentId, sha256) => use((d) => getRawDocument(d, source, documentId, sha256)),
     listRawDocuments: (source) => use((d) => listRawDocuments(d, source)),
     getSourceState: (source) => use((d) => getSourceState(d, source)),
@@ -192,7 +198,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     listPendingDocuments: (source, afterId, limit) => use((d) => listPendingDocuments(d, source, afterId, limit)),
     putParsedDocument: (id, status, records) => use((d) => putParsedDocument(d, now, id, status, records)),
     listRecordsToMap: (source, after, limit) => use((d) => listRecordsToMap(d, source, after, limit)),
-    putMappedRecords: (records) => use((d) => putMappedRecords(d, now, records)),
+    putParsedDocuments: (documents) => use((d) => putParsedDocuments(d, now, documents)),
+    putMappedRecords: (records) => use((d) => putMappedRecords(d, dialect, now, records)),
     listAliasRows: () => use((d) => listAliasRows(d)),
     getMappedAdvisories: (refs) => use((d) => getMappedAdvisories(d, refs)),
     resetMapping: (source) => use((d) => resetMapping(d, now, source)),

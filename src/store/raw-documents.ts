@@ -61,31 +61,102 @@ export async function putRawDocument(
   doc: RawDocumentInput,
 ): Promise<PutRawDocumentResult> {
   const sha256 = sha256Hex(doc.body);
-  return db.transaction().execute(async (trx) => {
-    const inserted = await trx
+  // One statement (no transaction needed): insert unless this exact version is there; rows are never
+  // deleted, so the fallback select always finds the one that was.
+  const inserted = await db
+    .insertInto('raw_documents')
+    .values({
+      source: doc.source,
+      document_id: doc.documentId,
+      url: doc.url ?? null,
+      content_type: doc.contentType ?? null,
+      sha256,
+      fetched_at: (doc.fetchedAt ?? now()).toISOString(),
+      body: Buffer.from(doc.body.buffer, doc.body.byteOffset, doc.body.byteLength),
+    })
+    .onConflict((oc) => oc.columns(['source', 'document_id', 'sha256']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted !== undefined) return { inserted: true, id: inserted.id, sha256 };
+  const existing = await db
+    .selectFrom('raw_documents')
+    .select('id')
+    .where('source', '=', doc.source)
+    .where('document_id', '=', doc.documentId)
+    .where('sha256', '=', sha256)
+    .executeTakeFirstOrThrow();
+  return { inserted: false, id: existing.id, sha256 };
+}
+
+/**
+ * Many documents with one multi-row insert per chunk (bulk sources); results in input order. A
+ * document already stored (same source, id and bytes) is not inserted again.
+ */
+export async function putRawDocuments(
+  db: Kysely<Database>,
+  now: () => Date,
+  docs: readonly RawDocumentInput[],
+): Promise<PutRawDocumentResult[]> {
+  const keyOf = (source: string, documentId: string, sha256: string): string => `${source}\u0000${documentId}\u0000${sha256}`;
+  const rows = docs.map((doc) => ({
+    source: doc.source,
+    document_id: doc.documentId,
+    url: doc.url ?? null,
+    content_type: doc.contentType ?? null,
+    sha256: sha256Hex(doc.body),
+    fetched_at: (doc.fetchedAt ?? now()).toISOString(),
+    body: Buffer.from(doc.body.buffer, doc.body.byteOffset, doc.body.byteLength),
+  }));
+  const ids = new Map<string, { id: number; inserted: boolean }>();
+  const unique = [...new Map(rows.map((r) => [keyOf(r.source, r.document_id, r.sha256), r])).values()];
+  for (const chunk of chunkRows(unique)) {
+    const inserted = await db
       .insertInto('raw_documents')
-      .values({
-        source: doc.source,
-        document_id: doc.documentId,
-        url: doc.url ?? null,
-        content_type: doc.contentType ?? null,
-        sha256,
-        fetched_at: (doc.fetchedAt ?? now()).toISOString(),
-        body: Buffer.from(doc.body.buffer, doc.body.byteOffset, doc.body.byteLength),
-      })
+      .values(chunk)
       .onConflict((oc) => oc.columns(['source', 'document_id', 'sha256']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted !== undefined) return { inserted: true, id: inserted.id, sha256 };
-    const existing = await trx
-      .selectFrom('raw_documents')
-      .select('id')
-      .where('source', '=', doc.source)
-      .where('document_id', '=', doc.documentId)
-      .where('sha256', '=', sha256)
-      .executeTakeFirstOrThrow();
-    return { inserted: false, id: existing.id, sha256 };
+      .returning(['id', 'source', 'document_id', 'sha256'])
+      .execute();
+    for (const r of inserted) ids.set(keyOf(r.source, r.document_id, r.sha256), { id: r.id, inserted: true });
+    for (const r of chunk) {
+      const key = keyOf(r.source, r.document_id, r.sha256);
+      if (ids.has(key)) continue;
+      const existing = await db
+        .selectFrom('raw_documents')
+        .select('id')
+        .where('source', '=', r.source)
+        .where('document_id', '=', r.document_id)
+        .where('sha256', '=', r.sha256)
+        .executeTakeFirstOrThrow();
+      ids.set(key, { id: existing.id, inserted: false });
+    }
+  }
+  // A document given twice in one call is inserted once: the later copy reports "not inserted".
+  const reported = new Set<string>();
+  return rows.map((r) => {
+    const key = keyOf(r.source, r.document_id, r.sha256);
+    const found = ids.get(key) as { id: number; inserted: boolean };
+    const inserted = found.inserted && !reported.has(key);
+    reported.add(key);
+    return { inserted, id: found.id, sha256: r.sha256 };
   });
+}
+
+/** Chunks of rows whose bodies total at most ~4 MiB (and at most 200 rows): bounded statements. */
+function chunkRows<T extends { body: Buffer }>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (current.length > 0 && (current.length >= 200 || bytes + row.body.length > 4 << 20)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += row.body.length;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 /**

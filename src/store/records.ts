@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Dialect } from './migrations.js';
 import { chunks } from './advisories.js';
 import { sha256Hex, type RawDocument } from './raw-documents.js';
 import type { Database } from './schema.js';
@@ -87,24 +88,43 @@ export async function listPendingDocuments(
   }));
 }
 
+export interface ParsedDocumentInput {
+  documentRowId: number;
+  status: Exclude<DocumentStatus, 'pending'>;
+  records: readonly ParsedRecordInput[];
+}
+
 /**
  * Stores the records parsed from one document and marks the document parsed (or failed), in one
  * transaction. A record whose parsed form is byte-identical to the stored one is left alone — it
  * keeps the provenance of the document it was first seen in and does not need mapping again.
  */
-export async function putParsedDocument(
+export function putParsedDocument(
   db: Kysely<Database>,
   now: () => Date,
   documentRowId: number,
   status: Exclude<DocumentStatus, 'pending'>,
   records: readonly ParsedRecordInput[],
 ): Promise<{ changed: number }> {
+  return putParsedDocuments(db, now, [{ documentRowId, status, records }]);
+}
+
+/**
+ * Several documents' records in ONE transaction (the parse stage works in batches): the same end
+ * state as storing them one by one in order — a record in a later document replaces the same record
+ * from an earlier one — with a few multi-row statements instead of several per document.
+ */
+export async function putParsedDocuments(
+  db: Kysely<Database>,
+  now: () => Date,
+  documents: readonly ParsedDocumentInput[],
+): Promise<{ changed: number }> {
+  if (documents.length === 0) return { changed: 0 };
   const at = now().toISOString();
   return db.transaction().execute(async (trx) => {
     let changed = 0;
-    // The last version of a record within one document wins.
     const unique = new Map<string, ParsedRecordInput>();
-    for (const r of records) unique.set(`${r.source}\u0000${r.recordId}`, r);
+    for (const doc of documents) for (const r of doc.records) unique.set(`${r.source}\u0000${r.recordId}`, r);
     const bySource = new Map<string, ParsedRecordInput[]>();
     for (const r of unique.values()) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r]);
     for (const [source, list] of bySource) {
@@ -157,7 +177,12 @@ export async function putParsedDocument(
           .execute();
       }
     }
-    await trx.updateTable('raw_documents').set({ status }).where('id', '=', documentRowId).execute();
+    for (const status of ['parsed', 'failed'] as const) {
+      const ids = documents.filter((d) => d.status === status).map((d) => d.documentRowId);
+      for (const chunk of chunks(ids, 500)) {
+        await trx.updateTable('raw_documents').set({ status }).where('id', 'in', chunk).execute();
+      }
+    }
     return { changed };
   });
 }
@@ -187,29 +212,27 @@ export async function listRecordsToMap(
   }));
 }
 
-/** Stores mapping results (one transaction per batch). */
+/**
+ * Stores mapping results: one transaction per batch, one UPDATE … FROM (VALUES …) per 200 records
+ * (SQLite ≥ 3.33 and PostgreSQL share the form; SQLite names VALUES columns column1…).
+ */
 export async function putMappedRecords(
   db: Kysely<Database>,
+  dialect: Dialect,
   now: () => Date,
   records: readonly MappedRecordInput[],
 ): Promise<void> {
   if (records.length === 0) return;
   const at = now().toISOString();
+  const names = ['source', 'record_id', 'status', 'advisory', 'ids', 'upstream', 'error'];
+  const v = (i: number): RawBuilder<unknown> => sql.raw(dialect === 'sqlite' ? `v.column${i + 1}` : `v.${names[i] as string}`);
+  const alias = dialect === 'sqlite' ? sql.raw('v') : sql.raw(`v(${names.join(', ')})`);
   await db.transaction().execute(async (trx) => {
-    for (const r of records) {
-      await trx
-        .updateTable('source_records')
-        .set({
-          status: r.advisory === null ? 'failed' : 'mapped',
-          advisory: r.advisory,
-          ids: JSON.stringify(r.ids),
-          upstream: JSON.stringify(r.upstream),
-          error: r.error ?? null,
-          updated_at: at,
-        })
-        .where('source', '=', r.source)
-        .where('record_id', '=', r.recordId)
-        .execute();
+    for (const chunk of chunks(records, 200)) {
+      const rows = chunk.map((r) => sql`(${r.source}, ${r.recordId}, ${r.advisory === null ? 'failed' : 'mapped'}, ${r.advisory}, ${JSON.stringify(r.ids)}, ${JSON.stringify(r.upstream)}, ${r.error ?? null})`);
+      await sql`update source_records set status = ${v(2)}, advisory = ${v(3)}, ids = ${v(4)}, upstream = ${v(5)}, error = ${v(6)}, updated_at = ${at}
+        from (values ${sql.join(rows)}) as ${alias}
+        where source_records.source = ${v(0)} and source_records.record_id = ${v(1)}`.execute(trx);
     }
   });
 }

@@ -224,6 +224,22 @@ function pipelineSuite(name: string, factory: TargetFactory): void {
       });
     });
 
+    test('raw documents in bulk: one insert per chunk, re-puts and in-call duplicates not inserted twice', async () => {
+      await withStore(factory, async (store) => {
+        const docs = Array.from({ length: 450 }, (_, i) => ({ source: 'osv', documentId: `npm/R-${i}.json`, body: bytes(`{"id":"R-${i}"}`) }));
+        const first = await store.putRawDocuments([...docs, docs[3] as (typeof docs)[number]]);
+        assert.equal(first.length, 451);
+        assert.equal(first.filter((r) => r.inserted).length, 450);
+        assert.equal(first[450]?.inserted, false);
+        assert.equal(first[450]?.id, first[3]?.id);
+        const again = await store.putRawDocuments([docs[0] as (typeof docs)[number], { ...(docs[1] as (typeof docs)[number]), body: bytes('{"id":"R-1","v":2}') }]);
+        assert.deepEqual(again.map((r) => r.inserted), [false, true]);
+        assert.equal(again[0]?.id, first[0]?.id);
+        assert.equal((await store.listPendingDocuments('osv', 0, 1000)).length, 451);
+        assert.deepEqual(await store.putRawDocuments([]), []);
+      });
+    });
+
     test('advisories in batches: unchanged ones untouched; deletions leave a null-after event; package search', async () => {
       await withStore(factory, async (store) => {
         const a = { key: 'CVE-2020-8203', json: '{"k":1}', aliases: ['GHSA-p6mc-m468-83gw'], packages: [{ ecosystem: 'npm', name: 'lodash' }, { ecosystem: 'npm', name: 'lodash' }] };

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { FetchContext, FetchSummary } from '../../connector.js';
+import { putAll, type FeedDocument, type FetchContext, type FetchSummary } from '../../connector.js';
 import { FeedError, isFeedError } from '../../errors.js';
 import { httpStatusOf, type HttpResponse } from '../../http.js';
 import { zipEntries } from '../../local.js';
@@ -23,6 +23,7 @@ import { fetchLocal } from './local-source.js';
 
 const BATCH = 500;
 const MAX_INCREMENTAL = 10_000;
+const PUT_BATCH = 100;
 const RECORD_ENTRY = /\.json$/i;
 
 interface Outcome {
@@ -38,13 +39,25 @@ class BucketRun {
     this.state = { ...readCursor(ctx.cursor).ecosystems };
   }
 
+  private pending: FeedDocument[] = [];
+
+  // Buffered: archive entries are stored a hundred at a time (flush() before every checkpoint).
   private async put(documentId: string, url: string, body: Uint8Array): Promise<void> {
-    const result = await this.ctx.putDocument({ documentId, url, contentType: 'application/json', body });
-    this.documents++;
-    if (result.inserted) this.inserted++;
+    this.pending.push({ documentId, url, contentType: 'application/json', body });
+    if (this.pending.length >= PUT_BATCH) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const docs = this.pending;
+    this.pending = [];
+    for (const result of await putAll(this.ctx, docs)) {
+      this.documents++;
+      if (result.inserted) this.inserted++;
+    }
   }
 
   private async save(ecosystem: string, next: EcosystemCursor): Promise<void> {
+    await this.flush();
     this.state[ecosystem] = next;
     await this.ctx.saveCursor(toCursorJson({ ecosystems: this.state }));
   }
@@ -173,6 +186,7 @@ class BucketRun {
     }
   }
 
+  /** Call after flush(). */
   summary(notModified: boolean): FetchSummary {
     return { documents: this.documents, inserted: this.inserted, ...(notModified ? { notModified: true } : {}) };
   }
@@ -248,6 +262,7 @@ async function fetchBucket(ctx: FetchContext): Promise<FetchSummary> {
     const more = failures.length > 1 ? ` (and ${failures.length - 1} more ecosystem(s) failed)` : '';
     throw new FeedError(first.code, `${first.message}${more}`, { cause: first });
   }
+  await run.flush();
   return run.summary(notModified && run.documents === 0);
 }
 

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FetchContext, FetchSummary } from '../../connector.js';
+import { putAll, type FeedDocument, type FetchContext, type FetchSummary } from '../../connector.js';
 import { localSourceKind, openLocalSource, zipEntries, type LocalItem } from '../../local.js';
 
 /*
@@ -31,9 +31,20 @@ class LocalRun {
       await this.ctx.recordError(documentId, null, item.error.message);
       return;
     }
-    const result = await this.ctx.putDocument({ documentId, url, contentType: contentTypeOf(item.path), body: item.body });
-    this.documents++;
-    if (result.inserted) this.inserted++;
+    this.pending.push({ documentId, url, contentType: contentTypeOf(item.path), body: item.body });
+    if (this.pending.length >= 100) await this.flush();
+  }
+
+  private pending: FeedDocument[] = [];
+
+  /** Stores what take() buffered (a hundred documents per store round trip). */
+  async flush(): Promise<void> {
+    const docs = this.pending;
+    this.pending = [];
+    for (const result of await putAll(this.ctx, docs)) {
+      this.documents++;
+      if (result.inserted) this.inserted++;
+    }
   }
 
   options(include: (p: string) => boolean): { include: (p: string) => boolean; signal?: AbortSignal } {
@@ -87,6 +98,7 @@ export async function fetchLocal(ctx: FetchContext, from: string): Promise<Fetch
   else {
     for await (const item of openLocalSource(resolved)) await run.take(item, item.path, pathToFileURL(resolved).href);
   }
+  await run.flush();
   ctx.log(`${from}: ${run.documents} document(s), ${run.inserted} new`);
   return { documents: run.documents, inserted: run.inserted };
 }
