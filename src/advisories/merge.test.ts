@@ -8,6 +8,7 @@ import { formatVers, getScheme, osvRangeToVers, schemeForOsvEcosystem, type OsvR
 import { mergeAll, mergeGroup, normalizeUrl } from './merge.js';
 import type { AffectedPackage, CpeNode, Provenance, SeverityRating, SourceAdvisory } from './model.js';
 import { canonicalJson, normalizePackageName, normalizeTimestamp } from './normalize.js';
+import { shuffle } from '../../test/support/shuffle.js';
 
 /*
  * The SourceAdvisory views below are mapped BY HAND from real records in ./testdata (see SOURCE):
@@ -364,23 +365,6 @@ describe('multi-upstream fan-out (DSA-4480-1 and NVD redis records, real)', () =
   });
 });
 
-/** Deterministic permutation (mulberry32 + Fisher-Yates). */
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
 /** The same record with every order-free list shuffled (ranges and fixedVersions keep their order). */
 function shuffleLists(record: SourceAdvisory, seed: number): SourceAdvisory {

@@ -108,3 +108,30 @@ export async function putAll(ctx: FetchContext, docs: readonly FeedDocument[]): 
   for (const doc of docs) out.push(await ctx.putDocument(doc));
   return out;
 }
+
+/**
+ * Buffers documents and stores them `size` at a time through putAll, counting what was seen and
+ * what was new. Call flush() before every cursor checkpoint and at the end of a run: a crash before
+ * a flush only means those documents are fetched again.
+ */
+export class DocumentBatch {
+  documents = 0;
+  inserted = 0;
+  private pending: FeedDocument[] = [];
+
+  constructor(private readonly ctx: FetchContext, private readonly size = 100) {}
+
+  async add(doc: FeedDocument): Promise<void> {
+    this.pending.push(doc);
+    if (this.pending.length >= this.size) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const docs = this.pending;
+    this.pending = [];
+    for (const result of await putAll(this.ctx, docs)) {
+      this.documents++;
+      if (result.inserted) this.inserted++;
+    }
+  }
+}

@@ -218,7 +218,7 @@ export async function listParseErrors(db: Kysely<Database>, source: string): Pro
   return rows.map((r) => ({ source: r.source, documentId: r.document_id, recordId: r.record_id, message: r.message, at: r.at }));
 }
 
-function toInfo(row: {
+export function toInfo(row: {
   id: number;
   source: string;
   document_id: string;

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Dialect } from './migrations.js';
 import { chunks } from './advisories.js';
-import { sha256Hex, type RawDocument } from './raw-documents.js';
+import { sha256Hex, toInfo, type RawDocument } from './raw-documents.js';
 import type { Database } from './schema.js';
 
 /*
@@ -76,16 +76,7 @@ export async function listPendingDocuments(
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    source: row.source,
-    documentId: row.document_id,
-    url: row.url,
-    contentType: row.content_type,
-    sha256: row.sha256,
-    fetchedAt: row.fetched_at,
-    body: new Uint8Array(row.body.buffer, row.body.byteOffset, row.body.byteLength),
-  }));
+  return rows.map((row) => ({ ...toInfo(row), body: new Uint8Array(row.body.buffer, row.body.byteOffset, row.body.byteLength) }));
 }
 
 export interface ParsedDocumentInput {

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { putAll, type FeedDocument, type FetchContext, type FetchSummary } from '../../connector.js';
+import { DocumentBatch, type FetchContext, type FetchSummary } from '../../connector.js';
 import { FeedError, isFeedError } from '../../errors.js';
 import { httpStatusOf, type HttpResponse } from '../../http.js';
 import { zipEntries } from '../../local.js';
@@ -31,29 +31,25 @@ interface Outcome {
 }
 
 class BucketRun {
-  documents = 0;
-  inserted = 0;
   private readonly state: Record<string, EcosystemCursor>;
+  // Archive entries are stored a hundred at a time (flushed before every checkpoint).
+  private readonly batch: DocumentBatch;
 
   constructor(private readonly ctx: FetchContext, readonly base: string) {
     this.state = { ...readCursor(ctx.cursor).ecosystems };
+    this.batch = new DocumentBatch(ctx, PUT_BATCH);
   }
 
-  private pending: FeedDocument[] = [];
-
-  // Buffered: archive entries are stored a hundred at a time (flush() before every checkpoint).
-  private async put(documentId: string, url: string, body: Uint8Array): Promise<void> {
-    this.pending.push({ documentId, url, contentType: 'application/json', body });
-    if (this.pending.length >= PUT_BATCH) await this.flush();
+  get documents(): number {
+    return this.batch.documents;
   }
 
-  async flush(): Promise<void> {
-    const docs = this.pending;
-    this.pending = [];
-    for (const result of await putAll(this.ctx, docs)) {
-      this.documents++;
-      if (result.inserted) this.inserted++;
-    }
+  private put(documentId: string, url: string, body: Uint8Array): Promise<void> {
+    return this.batch.add({ documentId, url, contentType: 'application/json', body });
+  }
+
+  flush(): Promise<void> {
+    return this.batch.flush();
   }
 
   private async save(ecosystem: string, next: EcosystemCursor): Promise<void> {
@@ -188,7 +184,7 @@ class BucketRun {
 
   /** Call after flush(). */
   summary(notModified: boolean): FetchSummary {
-    return { documents: this.documents, inserted: this.inserted, ...(notModified ? { notModified: true } : {}) };
+    return { documents: this.batch.documents, inserted: this.batch.inserted, ...(notModified ? { notModified: true } : {}) };
   }
 }
 

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { putAll, type FeedDocument, type FetchContext, type FetchSummary } from '../../connector.js';
+import { DocumentBatch, type FetchContext, type FetchSummary } from '../../connector.js';
 import { localSourceKind, openLocalSource, zipEntries, type LocalItem } from '../../local.js';
 
 /*
@@ -21,30 +21,19 @@ function contentTypeOf(name: string): string {
 }
 
 class LocalRun {
-  documents = 0;
-  inserted = 0;
+  /** Documents are stored a hundred per store round trip. */
+  readonly batch: DocumentBatch;
 
-  constructor(private readonly ctx: FetchContext) {}
+  constructor(private readonly ctx: FetchContext) {
+    this.batch = new DocumentBatch(ctx);
+  }
 
   async take(item: LocalItem, documentId: string, url: string): Promise<void> {
     if (item.error !== undefined) {
       await this.ctx.recordError(documentId, null, item.error.message);
       return;
     }
-    this.pending.push({ documentId, url, contentType: contentTypeOf(item.path), body: item.body });
-    if (this.pending.length >= 100) await this.flush();
-  }
-
-  private pending: FeedDocument[] = [];
-
-  /** Stores what take() buffered (a hundred documents per store round trip). */
-  async flush(): Promise<void> {
-    const docs = this.pending;
-    this.pending = [];
-    for (const result of await putAll(this.ctx, docs)) {
-      this.documents++;
-      if (result.inserted) this.inserted++;
-    }
+    await this.batch.add({ documentId, url, contentType: contentTypeOf(item.path), body: item.body });
   }
 
   options(include: (p: string) => boolean): { include: (p: string) => boolean; signal?: AbortSignal } {
@@ -98,7 +87,7 @@ export async function fetchLocal(ctx: FetchContext, from: string): Promise<Fetch
   else {
     for await (const item of openLocalSource(resolved)) await run.take(item, item.path, pathToFileURL(resolved).href);
   }
-  await run.flush();
-  ctx.log(`${from}: ${run.documents} document(s), ${run.inserted} new`);
-  return { documents: run.documents, inserted: run.inserted };
+  await run.batch.flush();
+  ctx.log(`${from}: ${run.batch.documents} document(s), ${run.batch.inserted} new`);
+  return { documents: run.batch.documents, inserted: run.batch.inserted };
 }
