@@ -1,7 +1,7 @@
 // One Concelier benchmark measurement in a fresh process (so RSS is its own). Prints JSON on stdout.
 //   osv-ingest <zip> <home>   — parse + map + store every record of an OSV zip into a fresh SQLite
 //   json-parse <zip>          — baseline: stream the same zip's entries and JSON.parse each
-//   osv-http <url> <home>     — download a big all.zip over loopback and ingest it, sampling RSS
+//   osv-http <url> <home>     — download an all.zip over loopback and ingest it (peak RSS sampled)
 //   merge <home>              — merge every mapped record of the store at <home>
 //   read-records <home>       — baseline: read and JSON.parse every mapped record of that store
 import { CONNECTORS, runMerge, runSource, zipEntries } from '../src/feeds/index.js';
@@ -9,14 +9,11 @@ import { openStore } from '../src/store/index.js';
 
 const [mode, a, b] = process.argv.slice(2);
 let peakRss = process.memoryUsage().rss;
-const samples: { t: number; rss: number; progress: number }[] = [];
-let progress = 0;
 const start = process.hrtime.bigint();
 const elapsed = (): number => Number(process.hrtime.bigint() - start) / 1e6;
 const timer = setInterval(() => {
   const rss = process.memoryUsage().rss;
   if (rss > peakRss) peakRss = rss;
-  samples.push({ t: elapsed(), rss, progress });
 }, 50);
 timer.unref();
 
@@ -44,20 +41,10 @@ async function main(): Promise<Record<string, unknown>> {
     }
     case 'osv-http': {
       const store = await openStore({ stellaHome: b as string, url: `sqlite:${b as string}/stella.db` });
-      let seen = 0;
-      const result = await runSource(store, osv, {
-        stellaHome: b as string,
-        connectorOptions: { baseUrl: a as string, ecosystems: ['npm'] },
-        log: (m) => {
-          const n = /parsed (\d+) document/.exec(m);
-          if (n !== null) {
-            seen = Number(n[1]);
-            progress = seen;
-          }
-        },
-      });
+      const result = await runSource(store, osv, { stellaHome: b as string, connectorOptions: { baseUrl: a as string, ecosystems: ['npm'] } });
       await store.close();
-      return { records: result.map?.records ?? 0, error: result.error ?? null, ms: elapsed(), samples: samples.length };
+      if (result.error !== undefined) throw new Error(`${result.error.code}: ${result.error.message}`);
+      return { records: result.map?.records ?? 0, ms: elapsed() };
     }
     case 'merge': {
       const store = await openStore({ stellaHome: a as string, url: `sqlite:${a as string}/stella.db` });
@@ -89,7 +76,4 @@ const out = await main();
 clearInterval(timer);
 const rss = process.memoryUsage().rss;
 if (rss > peakRss) peakRss = rss;
-// RSS once a tenth of the work is done, to compare with the peak (flat memory = close to it).
-const total = typeof out.records === 'number' ? out.records : 0;
-const early = samples.find((s) => total > 0 && s.progress >= total / 10);
-process.stdout.write(`${JSON.stringify({ ...out, peakRssMb: mb(peakRss), earlyRssMb: early === undefined ? null : mb(early.rss) })}\n`);
+process.stdout.write(`${JSON.stringify({ ...out, peakRssMb: mb(peakRss) })}\n`);
