@@ -5,9 +5,9 @@ import { versionBenchmarks } from './versions.bench.js';
 import { vercmpProcessBenchmark } from './vercmp-process.bench.js';
 import { scanBenchmark } from './scan.bench.js';
 import { nodeModulesBenchmark } from './node-modules.bench.js';
-import { concelierBenchmark } from './concelier.bench.js';
+import { concelierBenchmarks } from './concelier.bench.js';
 
-const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, concelierBenchmark];
+const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks];
 
 const filter = process.argv[2];
 const results: BenchResult[] = [];

@@ -184,7 +184,10 @@ function pickTime(
 function mergeSeverities(records: readonly SourceAdvisory[]): SeverityRating[] {
   const kept = new Map<string, SeverityRating>();
   for (const record of records) {
-    const ratings = [...record.severities].sort((a, b) => compareText(canonicalJson(a), canonicalJson(b)));
+    const ratings = record.severities
+      .map((rating) => ({ rating, json: canonicalJson(rating) }))
+      .sort((a, b) => compareText(a.json, b.json))
+      .map(({ rating }) => rating);
     for (const rating of ratings) {
       const id = canonicalJson([rating.source, rating.type, rating.vector ?? null, rating.label ?? null, rating.assigner ?? null]);
       if (!kept.has(id)) kept.set(id, rating);
@@ -208,7 +211,7 @@ function mergeCwes(records: readonly SourceAdvisory[]): Weakness[] {
   }
   return [...byId.entries()]
     .sort(([a], [b]) => compareCwe(a, b))
-    .map(([id, provenance]) => ({ id, provenance: uniqueSorted(provenance, compareProvenance) }));
+    .map(([id, provenance]) => ({ id, provenance: uniqueProvenance(provenance) }));
 }
 
 function mergeReferences(ranked: readonly SourceAdvisory[]): Reference[] {
@@ -226,7 +229,7 @@ function mergeReferences(ranked: readonly SourceAdvisory[]): Reference[] {
   }
   return [...byUrl.entries()]
     .sort(([a], [b]) => compareText(a, b))
-    .map(([url, { type, provenance }]) => ({ url, type, provenance: uniqueSorted(provenance, compareProvenance) }));
+    .map(([url, { type, provenance }]) => ({ url, type, provenance: uniqueProvenance(provenance) }));
 }
 
 /** Trimmed; a trailing '/' dropped only when the URL has a path beyond '/' (and no query/fragment). */
@@ -308,8 +311,17 @@ function compareTimes(a: string | undefined, b: string | undefined): number {
   return x < y ? -1 : x > y ? 1 : compareText(a ?? '', b ?? '');
 }
 
+/** Provenance lists: deduplicated on their four fields, sorted (cheaper than uniqueSorted's JSON). */
+function uniqueProvenance(list: readonly Provenance[]): Provenance[] {
+  if (list.length <= 1) return [...list];
+  const byKey = new Map<string, Provenance>();
+  for (const p of list) byKey.set(`${p.source}\u0000${p.documentId}\u0000${p.documentSha256}\u0000${p.recordedAt}`, p);
+  return [...byKey.values()].sort(compareProvenance);
+}
+
 /** Deduplicated by canonicalJson; sorted by `compare`, then by canonicalJson. */
 function uniqueSorted<T>(items: readonly T[], compare?: (a: T, b: T) => number): T[] {
+  if (items.length <= 1) return [...items];
   const byJson = new Map<string, T>();
   for (const item of items) byJson.set(canonicalJson(item), item);
   return [...byJson.entries()]

@@ -74,41 +74,51 @@ export const DISTRO_ECOSYSTEMS: ReadonlySet<string> = new Set([
  * members dropped; arrays keep their order (callers sort them). The same value gives the same bytes.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value) ?? 'null';
+  return JSON.stringify(canonical(value)) ?? 'null';
 }
 
-// JSON.stringify's output for the value with every object's keys sorted, written in one pass (no
-// sorted copies): the merge serializes every advisory and many of its parts.
-function write(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      const withJson = value as { toJSON?: () => unknown };
-      if (typeof withJson.toJSON === 'function') return write(withJson.toJSON());
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (write(value[i]) ?? 'null');
-        return `${out}]`;
-      }
-      const record = value as Record<string, unknown>;
-      let out = '{';
-      let first = true;
-      for (const key of Object.keys(record).sort()) {
-        const text = write(record[key]);
-        if (text === undefined) continue;
-        out += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
-        first = false;
-      }
-      return `${out}}`;
+/**
+ * The value with every object's keys in sorted order and `undefined` members dropped, sharing every
+ * part that is already so: objects parsed from canonical JSON (stored records) are not copied at
+ * all, and the native JSON.stringify then writes the bytes. (Arrays keep their order; `undefined`
+ * in an array is written as null, as JSON.stringify does.)
+ */
+function canonical(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const withJson = value as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === 'function') return canonical(withJson.toJSON());
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const next = canonical(item);
+      if (next !== item && copy === undefined) copy = value.slice(0, i);
+      if (copy !== undefined) copy.push(next);
     }
-    default:
-      // undefined, functions, symbols: dropped from objects, null in arrays (as JSON.stringify does).
-      return undefined;
+    return copy ?? value;
   }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      sorted = false;
+      break;
+    }
+  }
+  let changed = !sorted;
+  const children = new Map<string, unknown>();
+  for (const key of keys) {
+    const child = record[key];
+    const next = child === undefined ? undefined : canonical(child);
+    if (next !== child || child === undefined) changed = true;
+    children.set(key, next);
+  }
+  if (!changed) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of sorted ? keys : [...keys].sort()) {
+    const child = children.get(key);
+    if (child !== undefined) out[key] = child;
+  }
+  return out;
 }

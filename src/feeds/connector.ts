@@ -26,6 +26,8 @@ export interface ConnectorOptions {
   readonly from?: string;
   /** GHSA: GitHub token (sent as `Authorization: Bearer …`). */
   readonly token?: string;
+  /** GHSA `--from` a clone: also read `advisories/unreviewed/`. */
+  readonly includeUnreviewed?: boolean;
   /** NVD: API key (sent as the `apiKey` header). */
   readonly apiKey?: string;
   /** OSV: restrict to these ecosystems (default: every ecosystem the bucket lists). */

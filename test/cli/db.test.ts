@@ -105,6 +105,12 @@ describe('stella db / stella advisory', () => {
     const pypi = await stella(['advisory', 'search', '--package', 'pkg:pypi/Jinja2', '--json']);
     assert.equal(pypi.status, 0);
 
+    // The clone's unreviewed advisories only on request.
+    const unreviewed = await stella(['db', 'fetch', '--source', 'ghsa', '--from', GHSA, '--include-unreviewed', '--offline']);
+    assert.equal(unreviewed.status, 0, unreviewed.stderr);
+    const added = JSON.parse(unreviewed.stdout) as { sources: { fetch: { inserted: number } }[] };
+    assert.equal(added.sources[0]?.fetch.inserted, 1);
+
     const table = await stella(['db', 'status']);
     assert.match(table.stdout, /^SOURCE\s+LAST RUN/m);
     assert.match(table.stdout, /canonical advisories: \d+/);

@@ -22,6 +22,7 @@ interface FetchOptions extends StoreOptions {
   offline?: boolean;
   merge?: boolean;
   minInterval?: string;
+  includeUnreviewed?: boolean;
 }
 
 interface StatusOptions extends StoreOptions {
@@ -43,6 +44,7 @@ export function registerDb(program: Command, io: CliIo, setExit: (code: number) 
     .option('--base-url <url>', 'upstream base URL (mirrors)')
     .option('--since <iso-date>', 'first run only: start from this modification time (NVD, GHSA)')
     .option('--ecosystem <name>', 'OSV: only this ecosystem (repeatable)', collect)
+    .option('--include-unreviewed', 'GHSA --from a clone: also read advisories/unreviewed/')
     .option('--force', 'run even while the source is backing off after failures')
     .option('--offline', 'never reach the network (only --from paths)')
     .option('--min-interval <ms>', "spacing between requests (default: the source's published rate limit; lower it only for your own mirror)")
@@ -114,6 +116,7 @@ async function fetchCommand(io: CliIo, options: FetchOptions): Promise<number> {
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
         ...(options.since === undefined ? {} : { since: options.since }),
         ...(options.ecosystem === undefined ? {} : { ecosystems: options.ecosystem }),
+        ...(options.includeUnreviewed === true ? { includeUnreviewed: true } : {}),
         ...(connector.name === 'ghsa' && nonEmpty(process.env.GITHUB_TOKEN) ? { token: process.env.GITHUB_TOKEN } : {}),
         ...(connector.name === 'nvd' && nonEmpty(process.env.NVD_API_KEY) ? { apiKey: process.env.NVD_API_KEY } : {}),
       };

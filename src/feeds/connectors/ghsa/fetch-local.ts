@@ -34,7 +34,8 @@ export function localDocumentId(path: string): string {
 
 export async function fetchGhsaLocal(ctx: FetchContext, from: string, settings: GhsaSettings): Promise<FetchSummary> {
   // A single plain file is taken whatever its name (a saved API page, one OSV record).
-  const include = (await localSourceKind(from)) === 'file' ? () => true : localFilter(settings);
+  const effective = { ...settings, includeUnreviewed: ctx.options.includeUnreviewed ?? settings.includeUnreviewed };
+  const include = (await localSourceKind(from)) === 'file' ? () => true : localFilter(effective);
   let documents = 0;
   let inserted = 0;
   const source = openLocalSource(from, { include, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
