@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { matchOsv, packageFromPurl, type OsvRecord } from './osv.js';
 
 const record = (name: string): OsvRecord =>
-  JSON.parse(readFileSync(new URL(`../../samples/advisories/${name}.json`, import.meta.url), 'utf8')) as OsvRecord;
+  JSON.parse(readFileSync(new URL(`../../samples/advisories/osv/${name}.json`, import.meta.url), 'utf8')) as OsvRecord;
 
 test('packageFromPurl names packages as OSV does', () => {
   assert.deepEqual(packageFromPurl('pkg:npm/%40babel/core@7.0.0'), { purl: 'pkg:npm/%40babel/core@7.0.0', ecosystem: 'npm', name: '@babel/core', version: '7.0.0' });

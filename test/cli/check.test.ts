@@ -17,7 +17,7 @@ test('check with the shipped samples prints a table of affected packages, most s
 
 test('check: one bad purl and one bad record are reported, the rest still checked; --exit-code gates', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stella-check-'));
-  copyFileSync(new URL('../../samples/advisories/GHSA-p6mc-m468-83gw.json', import.meta.url), join(dir, 'GHSA-p6mc-m468-83gw.json'));
+  copyFileSync(new URL('../../samples/advisories/osv/GHSA-p6mc-m468-83gw.json', import.meta.url), join(dir, 'GHSA-p6mc-m468-83gw.json'));
   writeFileSync(join(dir, 'broken.json'), '{"id": ');
   writeFileSync(join(dir, 'inventory.txt'), 'pkg:npm/lodash@4.17.0\nnot a purl\n');
   const result = await stella(['check', '--advisories', dir, '--inventory', join(dir, 'inventory.txt'), '--format', 'json']);

@@ -18,7 +18,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
   program
     .command('check')
     .description('check packages (purls) against OSV advisory records, offline')
-    .option('--advisories <dir>', 'directory of OSV JSON records', join(SAMPLES, 'advisories'))
+    .option('--advisories <dir>', 'directory of OSV JSON records', join(SAMPLES, 'advisories', 'osv'))
     .option('--inventory <file>', 'file with one purl per line (# comments)', join(SAMPLES, 'inventory.txt'))
     .option('--format <format>', 'table or json', 'table')
     .option('--exit-code <n>', 'exit with this status when any package is affected')
