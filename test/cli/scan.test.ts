@@ -16,7 +16,7 @@ const image: TestImage = {
   ] }],
 };
 
-const formats: Array<[string, SbomSchema | undefined]> = [['cyclonedx', 'cyclonedx-1.6'], ['spdx-json', 'spdx-2.3'], ['spdx3-json', 'spdx-3.0.1'], ['json', undefined]];
+const formats: Array<[string, SbomSchema | undefined]> = [['cyclonedx', 'cyclonedx-1.6'], ['spdx-json', 'spdx-2.3'], ['spdx3-json', 'spdx-3.0.1'], ['inventory-json', undefined]];
 
 describe('stella scan writes SBOMs that validate, are deterministic, and agree with each other', () => {
   let dir: string;
@@ -24,9 +24,11 @@ describe('stella scan writes SBOMs that validate, are deterministic, and agree w
     dir = mkdtempSync(join(tmpdir(), 'stella-cli-scan-'));
     await writeOciLayout(join(dir, 'oci'), [image]);
     process.env.SOURCE_DATE_EPOCH = '1700000000';
+    process.env.STELLA_HOME = join(dir, 'home');
   });
   after(() => {
     delete process.env.SOURCE_DATE_EPOCH;
+    delete process.env.STELLA_HOME;
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -40,7 +42,7 @@ describe('stella scan writes SBOMs that validate, are deterministic, and agree w
       assert.equal(second.stdout, bytes, `${format} output differs between runs`);
       if (schema !== undefined) assert.deepEqual((await validateSbom(schema, bytes)).errors, [], format);
     }
-    const inventory = JSON.parse(readFileSync(join(dir, 'sbom.json'), 'utf8')) as { schemaVersion: number; packages: Array<{ purl: string }> };
+    const inventory = JSON.parse(readFileSync(join(dir, 'sbom.inventory-json'), 'utf8')) as { schemaVersion: number; packages: Array<{ purl: string }> };
     assert.equal(inventory.schemaVersion, 1);
     assert.deepEqual(inventory.packages.map((p) => p.purl), [
       'pkg:deb/debian/libc6@2.36-9+deb12u10?arch=amd64&distro=debian-12', // packageurl-js leaves + unencoded

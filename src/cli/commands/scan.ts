@@ -1,14 +1,23 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { scanImage, type ScanProgress } from '../../scan/index.js';
-import { writeSbom } from '../../sbom/index.js';
+import type { Advisory } from '../../advisories/index.js';
 import type { Inventory } from '../../inventory/index.js';
+import { indexAdvisories, matchPackages, type Finding } from '../../match/index.js';
+import {
+  exitCodeFor, filterFindings, parseIgnoreFile, parseOpenVex, parseSeverities, writeReport,
+  type FilterOptions, type ReportFormat,
+} from '../../report/index.js';
+import { readSbom, writeSbom } from '../../sbom/index.js';
+import { advisoriesFromSnapshot, advisoriesFromStore, defaultStellaHome, scanImage, type ScanProgress } from '../../scan/index.js';
+import { openStore } from '../../store/index.js';
 import { EXIT, write, type CliIo } from '../io.js';
 
-const FORMATS = ['json', 'cyclonedx', 'spdx-json', 'spdx3-json'] as const;
+const REPORTS = ['table', 'json', 'cyclonedx', 'sarif', 'trivy-json'] as const;
+const PACKAGE_ONLY = ['spdx-json', 'spdx3-json', 'inventory-json'] as const;
+const FORMATS = [...REPORTS, ...PACKAGE_ONLY] as const;
 type ScanFormat = (typeof FORMATS)[number];
 
-/** Version of our own JSON inventory schema (docs in README "Scanning"). */
+/** Version of our own JSON inventory schema (`--format inventory-json`; docs in README "Scanning"). */
 export const INVENTORY_SCHEMA_VERSION = 1;
 
 interface ScanCliOptions {
@@ -18,15 +27,29 @@ interface ScanCliOptions {
   offline?: boolean;
   cache: boolean;
   quiet?: boolean;
+  advisories?: string;
+  databaseUrl?: string;
+  severity?: string;
+  ignoreUnfixed?: boolean;
+  ignoreFile?: string;
+  vex?: string;
+  exitCode?: string;
 }
 
 export function registerScan(program: Command, io: CliIo, setExit: (code: number) => void, version: string): void {
   program
     .command('scan')
-    .description('scan an image or root filesystem: docker-archive:F, oci-dir:D, oci-archive:F, dir:D, registry:REF or a path')
+    .description('scan an image, root filesystem or SBOM for packages and vulnerabilities: docker-archive:F, oci-dir:D, oci-archive:F, dir:D, registry:REF, sbom:F or a path')
     .argument('<target>', 'what to scan')
-    .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'json')
+    .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'table')
     .option('--output <file>', 'write the result to this file instead of stdout')
+    .option('--advisories <dir>', 'offline advisory snapshot laid out by source (osv/, ghsa/, nvd/) instead of the store')
+    .option('--database-url <url>', 'advisory store (default: $STELLA_DATABASE_URL, else SQLite under $STELLA_HOME)')
+    .option('--severity <list>', 'report only these severities, e.g. CRITICAL,HIGH')
+    .option('--ignore-unfixed', 'drop vulnerabilities that have no fixed version')
+    .option('--ignore-file <file>', 'ids to ignore (.trivyignore text or YAML; optional expiry dates)')
+    .option('--vex <file>', 'OpenVEX 0.2 document: not_affected / fixed statements suppress findings')
+    .option('--exit-code <n>', 'exit with this status when findings remain after filtering')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform index', 'linux/amd64')
     .option('--offline', 'never contact a registry')
     .option('--no-cache', 'neither read nor write the per-layer cache')
@@ -43,9 +66,45 @@ export function inventoryJson(inventory: Inventory): string {
   return `${JSON.stringify({ schemaVersion: INVENTORY_SCHEMA_VERSION, ...inventory }, null, 2)}\n`;
 }
 
-function render(inventory: Inventory, format: ScanFormat, version: string): string {
-  if (format === 'json') return inventoryJson(inventory);
-  return writeSbom(inventory, format, { created: created(), toolVersion: version });
+async function inventoryOf(io: CliIo, target: string, options: ScanCliOptions): Promise<Inventory> {
+  if (target.startsWith('sbom:')) {
+    const file = target.slice('sbom:'.length);
+    return readSbom(readFileSync(file), { name: file });
+  }
+  const onProgress = options.quiet === true ? undefined : (p: ScanProgress) => {
+    io.stderr.write(`layer ${p.layer}/${p.layers} ${p.diffId.slice(0, 19)}${p.cached ? ' (cached)' : ''}\n`);
+  };
+  return scanImage(target, { platform: options.platform, offline: options.offline, cache: options.cache, onProgress });
+}
+
+async function advisoriesFor(io: CliIo, inventory: Inventory, options: ScanCliOptions, now: Date): Promise<Advisory[]> {
+  if (options.advisories !== undefined) {
+    return advisoriesFromSnapshot(options.advisories, { now: () => now, stellaHome: defaultStellaHome() });
+  }
+  const store = await openStore({
+    ...(options.databaseUrl === undefined ? {} : { url: options.databaseUrl }),
+    stellaHome: defaultStellaHome(),
+  });
+  try {
+    const counts = await store.countAdvisories();
+    if (counts.total === 0) {
+      await write(io.stderr, 'stella scan: WARNING: the advisory store is empty: run `stella db fetch … --merge` or pass --advisories <dir>; no vulnerabilities can be reported\n');
+    }
+    return await advisoriesFromStore(store, inventory);
+  } finally {
+    await store.close();
+  }
+}
+
+function filterOptions(options: ScanCliOptions, now: Date, target: string): FilterOptions {
+  return {
+    now,
+    target,
+    ...(options.severity === undefined ? {} : { severities: parseSeverities(options.severity) }),
+    ...(options.ignoreUnfixed === true ? { ignoreUnfixed: true } : {}),
+    ...(options.ignoreFile === undefined ? {} : { ignore: parseIgnoreFile(readFileSync(options.ignoreFile, 'utf8'), options.ignoreFile) }),
+    ...(options.vex === undefined ? {} : { vex: parseOpenVex(readFileSync(options.vex, 'utf8'), options.vex) }),
+  };
 }
 
 async function scan(io: CliIo, target: string, options: ScanCliOptions, version: string): Promise<number> {
@@ -53,12 +112,23 @@ async function scan(io: CliIo, target: string, options: ScanCliOptions, version:
     await write(io.stderr, `stella scan: unknown format ${JSON.stringify(options.format)}; one of ${FORMATS.join(', ')}\n`);
     return EXIT.usage;
   }
-  const onProgress = options.quiet === true ? undefined : (p: ScanProgress) => {
-    io.stderr.write(`layer ${p.layer}/${p.layers} ${p.diffId.slice(0, 19)}${p.cached ? ' (cached)' : ''}\n`);
-  };
+  const exitCode = options.exitCode === undefined ? undefined : Number(options.exitCode);
+  if (exitCode !== undefined && !(Number.isInteger(exitCode) && exitCode >= 0 && exitCode <= 255)) {
+    await write(io.stderr, 'stella scan: --exit-code wants a whole number from 0 to 255\n');
+    return EXIT.usage;
+  }
+  const format = options.format as ScanFormat;
+  const now = created();
+  let filters: FilterOptions;
+  try {
+    filters = filterOptions(options, now, target);
+  } catch (error) {
+    await write(io.stderr, `stella scan: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
   let inventory: Inventory;
   try {
-    inventory = await scanImage(target, { platform: options.platform, offline: options.offline, cache: options.cache, onProgress });
+    inventory = await inventoryOf(io, target, options);
   } catch (error) {
     await write(io.stderr, `stella scan: ${(error as Error).message}\n`);
     return EXIT.failure;
@@ -66,8 +136,31 @@ async function scan(io: CliIo, target: string, options: ScanCliOptions, version:
   for (const issue of inventory.issues) {
     await write(io.stderr, `stella scan: ${issue.code}: ${issue.message}${issue.path ? ` (${issue.path})` : ''}\n`);
   }
-  const text = render(inventory, options.format as ScanFormat, version);
+  let text: string;
+  let kept: readonly Finding[] = [];
+  if ((PACKAGE_ONLY as readonly string[]).includes(format)) {
+    text = format === 'inventory-json' ? inventoryJson(inventory) : writeSbom(inventory, format as 'spdx-json' | 'spdx3-json', { created: now, toolVersion: version });
+  } else {
+    let advisories: Advisory[];
+    try {
+      advisories = await advisoriesFor(io, inventory, options, now);
+    } catch (error) {
+      await write(io.stderr, `stella scan: advisory data: ${(error as Error).message}\n`);
+      return EXIT.failure;
+    }
+    const findings = matchPackages(inventory, indexAdvisories(advisories));
+    const filtered = filterFindings(findings, filters);
+    kept = filtered.kept;
+    if (options.quiet !== true) {
+      await write(io.stderr, `stella scan: ${inventory.packages.length} packages, ${advisories.length} candidate advisories, ${findings.length} findings, ${filtered.kept.length} after filters\n`);
+    }
+    text = writeReport(format as ReportFormat, {
+      inventory, findings: filtered.kept, suppressed: filtered.suppressed, target, created: now, toolVersion: version,
+    });
+  }
   if (options.output !== undefined) writeFileSync(options.output, text);
   else await write(io.stdout, text);
+  const gate = exitCodeFor(kept, exitCode);
+  if (gate !== 0) return gate;
   return inventory.issues.length > 0 ? EXIT.invalidInput : EXIT.ok;
 }
