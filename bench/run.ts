@@ -6,8 +6,10 @@ import { vercmpProcessBenchmark } from './vercmp-process.bench.js';
 import { scanBenchmark } from './scan.bench.js';
 import { nodeModulesBenchmark } from './node-modules.bench.js';
 import { concelierBenchmarks } from './concelier.bench.js';
+import { matchBenchmark } from './match.bench.js';
+import { warmScanBenchmark } from './warm-scan.bench.js';
 
-const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks];
+const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks, matchBenchmark, warmScanBenchmark];
 
 const filter = process.argv[2];
 const results: BenchResult[] = [];

@@ -11,8 +11,10 @@ export type MatchVerdict = 'affected' | 'unknown';
 /**
  * The state a report shows:
  * - fixed: a fixed version exists (the installed one is below it);
- * - affected: affected and the source names no fix (language ecosystems);
- * - unfixed: a distro says the issue is open in this release (no fix yet);
+ * - affected: affected, the entry says nothing about a fix (e.g. a bare `versions` list or a
+ *   `last_affected` bound);
+ * - unfixed: no fix exists yet (a distro's open issue in this release, or an advisory whose ranges
+ *   name no fixed version);
  * - will_not_fix: the distro decided not to fix it in this release;
  * - unknown: the matcher could not evaluate the range (see evidence).
  */
