@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Advisory } from '../advisories/index.js';
-import { CONNECTORS, runMerge, runSource } from '../feeds/index.js';
 import type { Distro, Inventory } from '../inventory/index.js';
 import { packageQueries } from '../match/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -39,6 +38,8 @@ export async function advisoriesFromStore(store: Store, inventory: Inventory): P
  */
 export async function advisoriesFromSnapshot(dir: string, options: { now: () => Date; stellaHome: string }): Promise<Advisory[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`advisory snapshot ${dir} is not a directory`);
+  // The feed pipeline loads only for snapshots: a scan against the store does not pay for it.
+  const { CONNECTORS, runMerge, runSource } = await import('../feeds/index.js');
   const sources = readdirSync(dir).filter((name) => CONNECTORS.has(name) && statSync(join(dir, name)).isDirectory()).sort();
   if (sources.length === 0) {
     throw new Error(`advisory snapshot ${dir} has no source folder (${[...CONNECTORS.keys()].join('/, ')}/)`);

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import {
   countAdvisories,
   deleteAdvisories,
@@ -129,7 +128,7 @@ function redact(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-function createKysely(target: Target, schema: string | undefined): Kysely<Database> {
+async function createKysely(target: Target, schema: string | undefined): Promise<Kysely<Database>> {
   if (target.dialect === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(join(target.path, '..'), { recursive: true });
     let database: SqliteDatabase.Database;
@@ -151,6 +150,8 @@ function createKysely(target: Target, schema: string | undefined): Kysely<Databa
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
     throw new StoreError('INVALID_INPUT', `not a plain SQL identifier: ${JSON.stringify(schema)}`);
   }
+  // pg loads only for PostgreSQL stores (it is not needed, nor paid for, on the SQLite default).
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: target.url,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
@@ -162,7 +163,7 @@ function createKysely(target: Target, schema: string | undefined): Kysely<Databa
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const target = resolveTarget(options);
   const now = options.now ?? (() => new Date());
-  const db = createKysely(target, options.schema);
+  const db = await createKysely(target, options.schema);
   const dialect = target.dialect;
   try {
     await migrateToLatest(db as Kysely<unknown>, dialect);

@@ -137,3 +137,10 @@ describe('stella db / stella advisory', () => {
     assert.match(skipped.stderr, /backing off/);
   });
 });
+
+test('the CLI help lists the same sources and stages as the feeds module', async () => {
+  const { SOURCE_NAMES, STAGE_NAMES } = await import('../../src/cli/commands/db.js');
+  const { CONNECTORS, STAGES } = await import('../../src/feeds/index.js');
+  assert.deepEqual([...SOURCE_NAMES].sort(), [...CONNECTORS.keys()].sort());
+  assert.deepEqual([...STAGE_NAMES], [...STAGES]);
+});

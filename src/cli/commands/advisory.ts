@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { Advisory } from '../../advisories/index.js';
-import { packageQuery } from '../../feeds/index.js';
 import type { Store } from '../../store/index.js';
 import { EXIT, write, type CliIo } from '../io.js';
 import { withStore } from './db.js';
@@ -65,6 +64,7 @@ async function get(io: CliIo, store: Store, id: string): Promise<number> {
 async function search(io: CliIo, store: Store, options: SearchOptions): Promise<number> {
   let query;
   try {
+    const { packageQuery } = await import('../../feeds/index.js');
     query = packageQuery(options.package, options.ecosystem);
   } catch (error) {
     await write(io.stderr, `stella advisory search: ${(error as Error).message}\n`);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { matchOsv, packageFromPurl, type OsvMatch, type OsvRecord, type PackageRef } from '../../match/index.js';
+import type { OsvMatch, OsvRecord, PackageRef } from '../../match/index.js';
 import { EXIT, write, type CliIo } from '../io.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../samples/', import.meta.url));
@@ -31,7 +31,9 @@ async function check(io: CliIo, options: CheckOptions): Promise<number> {
     return EXIT.usage;
   }
   const problems: string[] = [];
-  const packages = readInventory(options.inventory, problems);
+  // Loaded when the command runs, not at CLI start.
+  const { matchOsv, packageFromPurl } = await import('../../match/index.js');
+  const packages = readInventory(options.inventory, problems, packageFromPurl);
   const records = readRecords(options.advisories, problems);
   for (const problem of problems) await write(io.stderr, `stella check: ${problem}\n`);
   await write(io.stderr, `stella check: ${packages.length} packages, ${records.length} advisories\n`);
@@ -42,7 +44,7 @@ async function check(io: CliIo, options: CheckOptions): Promise<number> {
 }
 
 // One bad line is reported and skipped; the rest are still checked.
-function readInventory(path: string, problems: string[]): PackageRef[] {
+function readInventory(path: string, problems: string[], packageFromPurl: (purl: string) => PackageRef): PackageRef[] {
   const packages: PackageRef[] = [];
   readFileSync(path, 'utf8').split('\n').forEach((raw, index) => {
     const line = raw.trim();

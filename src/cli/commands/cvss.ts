@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { scoreVector } from '../../cvss/index.js';
 import { EXIT, readAll, splitLines, write, type CliIo } from '../io.js';
 
 export function registerCvss(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -23,6 +22,8 @@ export function registerCvss(program: Command, io: CliIo, setExit: (code: number
 }
 
 async function scoreAll(io: CliIo, vectors: string[]): Promise<number> {
+  // Loaded when the command runs, not at CLI start.
+  const { scoreVector } = await import('../../cvss/index.js');
   let invalid = false;
   const out: string[] = [];
   for (const vector of vectors) {

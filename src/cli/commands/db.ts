@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import {
-  CONNECTORS, getConnector, isFeedError, runMerge, runSource, STAGES,
-  type Connector, type ConnectorOptions, type RunSourceResult, type Stage,
-} from '../../feeds/index.js';
-import { defaultStellaHome } from '../../scan/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import type { Connector, ConnectorOptions, RunSourceResult, Stage } from '../../feeds/index.js';
+import type { Store } from '../../store/index.js';
 import { EXIT, write, type CliIo } from '../io.js';
+
+// Loaded when a command runs, not at CLI start. The names below are checked against the feeds
+// module's own lists by test/cli/db.test.ts.
+const feeds = () => import('../../feeds/index.js');
+export const SOURCE_NAMES = ['osv', 'ghsa', 'nvd'] as const;
+export const STAGE_NAMES = ['fetch', 'parse', 'map'] as const;
 
 interface StoreOptions {
   databaseUrl?: string;
@@ -38,9 +40,9 @@ export function registerDb(program: Command, io: CliIo, setExit: (code: number) 
 
   db.command('fetch')
     .description('fetch, parse and map one or more sources into the store (progress on stderr, summary JSON on stdout)')
-    .requiredOption('--source <name>', `source to fetch: ${[...CONNECTORS.keys()].join(', ')} (repeatable)`, collect)
+    .requiredOption('--source <name>', `source to fetch: ${SOURCE_NAMES.join(', ')} (repeatable)`, collect)
     .option('--from <path|url>', 'read from a local directory, zip or file (or a mirror URL) instead of the upstream')
-    .option('--stage <stage>', `run only this stage: ${STAGES.join(', ')} (repeatable; default: all)`, collect)
+    .option('--stage <stage>', `run only this stage: ${STAGE_NAMES.join(', ')} (repeatable; default: all)`, collect)
     .option('--base-url <url>', 'upstream base URL (mirrors)')
     .option('--since <iso-date>', 'first run only: start from this modification time (NVD, GHSA)')
     .option('--ecosystem <name>', 'OSV: only this ecosystem (repeatable)', collect)
@@ -69,6 +71,7 @@ export function registerDb(program: Command, io: CliIo, setExit: (code: number) 
 export async function withStore(io: CliIo, options: StoreOptions, fn: (store: Store) => Promise<number>): Promise<number> {
   let store: Store;
   try {
+    const [{ openStore }, { defaultStellaHome }] = await Promise.all([import('../../store/index.js'), import('../../scan/index.js')]);
     store = await openStore({
       ...(options.databaseUrl === undefined ? {} : { url: options.databaseUrl }),
       stellaHome: defaultStellaHome(),
@@ -85,6 +88,8 @@ export async function withStore(io: CliIo, options: StoreOptions, fn: (store: St
 }
 
 async function fetchCommand(io: CliIo, options: FetchOptions): Promise<number> {
+  const { getConnector, isFeedError, runMerge, runSource, STAGES } = await feeds();
+  const { defaultStellaHome } = await import('../../scan/index.js');
   const stages = options.stage ?? [...STAGES];
   const badStage = stages.find((s) => !(STAGES as readonly string[]).includes(s));
   if (badStage !== undefined) {
@@ -145,6 +150,7 @@ async function fetchCommand(io: CliIo, options: FetchOptions): Promise<number> {
 }
 
 async function mergeCommand(io: CliIo, store: Store): Promise<number> {
+  const { runMerge } = await feeds();
   const result = await runMerge(store, { log: (m) => io.stderr.write(`${m}\n`) });
   await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
   return EXIT.ok;
@@ -152,6 +158,7 @@ async function mergeCommand(io: CliIo, store: Store): Promise<number> {
 
 async function statusCommand(io: CliIo, store: Store, json: boolean): Promise<number> {
   const counts = await store.countBySource();
+  const { CONNECTORS } = await feeds();
   const names = [...new Set([...CONNECTORS.keys(), ...counts.map((c) => c.source)])].sort();
   const sources = [];
   for (const name of names) {

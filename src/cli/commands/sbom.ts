@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Inventory } from '../../inventory/index.js';
-import { diffSboms, formatDiffJson, formatDiffText, isEmptyDiff, MAX_SBOM_BYTES, readSbom, SbomError } from '../../sbom/index.js';
+// Loaded when the command runs, not at CLI start.
+const sbomModule = () => import('../../sbom/index.js');
 import { EXIT, write, type CliIo } from '../io.js';
 
 interface DiffOptions {
@@ -23,6 +24,7 @@ export function registerSbom(program: Command, io: CliIo, setExit: (code: number
 
 /** Reads one SBOM file; a message (not a stack) on failure. */
 async function load(path: string): Promise<Inventory | string> {
+  const { MAX_SBOM_BYTES, readSbom, SbomError } = await sbomModule();
   let content: Buffer;
   try {
     const info = await stat(path);
@@ -61,6 +63,7 @@ async function diff(io: CliIo, pathA: string, pathB: string, options: DiffOption
   for (const failure of failures) await say(failure);
   if (typeof a === 'string' || typeof b === 'string') return EXIT.usage;
   for (const issue of [...a.issues, ...b.issues]) await say(`${issue.path ?? ''}: ${issue.message}`);
+  const { diffSboms, formatDiffJson, formatDiffText, isEmptyDiff } = await sbomModule();
   const result = diffSboms(a, b);
   await write(io.stdout, options.format === 'json' ? formatDiffJson(result) : formatDiffText(result));
   await say(`${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed`);

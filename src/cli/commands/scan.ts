@@ -2,15 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Advisory } from '../../advisories/index.js';
 import type { Inventory } from '../../inventory/index.js';
-import { indexAdvisories, matchPackages, type Finding } from '../../match/index.js';
-import {
-  exitCodeFor, filterFindings, parseIgnoreFile, parseOpenVex, parseSeverities, writeReport,
-  type FilterOptions, type ReportFormat,
-} from '../../report/index.js';
-import { readSbom, writeSbom } from '../../sbom/index.js';
-import { advisoriesFromSnapshot, advisoriesFromStore, defaultStellaHome, scanImage, type ScanProgress } from '../../scan/index.js';
-import { openStore } from '../../store/index.js';
+import type { Finding } from '../../match/index.js';
+import type { FilterOptions, ReportFormat } from '../../report/index.js';
+import type { ScanProgress } from '../../scan/index.js';
 import { EXIT, write, type CliIo } from '../io.js';
+
+// The heavy modules load when a scan runs, not when the CLI starts (a warm scan is a whole process).
+const matchModule = () => import('../../match/index.js');
+const reportModule = () => import('../../report/index.js');
+const sbomModule = () => import('../../sbom/index.js');
+const scanModule = () => import('../../scan/index.js');
+const storeModule = () => import('../../store/index.js');
 
 const REPORTS = ['table', 'json', 'cyclonedx', 'sarif', 'trivy-json'] as const;
 const PACKAGE_ONLY = ['spdx-json', 'spdx3-json', 'inventory-json'] as const;
@@ -69,8 +71,10 @@ export function inventoryJson(inventory: Inventory): string {
 async function inventoryOf(io: CliIo, target: string, options: ScanCliOptions): Promise<Inventory> {
   if (target.startsWith('sbom:')) {
     const file = target.slice('sbom:'.length);
+    const { readSbom } = await sbomModule();
     return readSbom(readFileSync(file), { name: file });
   }
+  const { scanImage } = await scanModule();
   const onProgress = options.quiet === true ? undefined : (p: ScanProgress) => {
     io.stderr.write(`layer ${p.layer}/${p.layers} ${p.diffId.slice(0, 19)}${p.cached ? ' (cached)' : ''}\n`);
   };
@@ -78,9 +82,11 @@ async function inventoryOf(io: CliIo, target: string, options: ScanCliOptions): 
 }
 
 async function advisoriesFor(io: CliIo, inventory: Inventory, options: ScanCliOptions, now: Date): Promise<Advisory[]> {
+  const { advisoriesFromSnapshot, advisoriesFromStore, defaultStellaHome } = await scanModule();
   if (options.advisories !== undefined) {
     return advisoriesFromSnapshot(options.advisories, { now: () => now, stellaHome: defaultStellaHome() });
   }
+  const { openStore } = await storeModule();
   const store = await openStore({
     ...(options.databaseUrl === undefined ? {} : { url: options.databaseUrl }),
     stellaHome: defaultStellaHome(),
@@ -96,7 +102,8 @@ async function advisoriesFor(io: CliIo, inventory: Inventory, options: ScanCliOp
   }
 }
 
-function filterOptions(options: ScanCliOptions, now: Date, target: string): FilterOptions {
+async function filterOptions(options: ScanCliOptions, now: Date, target: string): Promise<FilterOptions> {
+  const { parseIgnoreFile, parseOpenVex, parseSeverities } = await reportModule();
   return {
     now,
     target,
@@ -121,7 +128,7 @@ async function scan(io: CliIo, target: string, options: ScanCliOptions, version:
   const now = created();
   let filters: FilterOptions;
   try {
-    filters = filterOptions(options, now, target);
+    filters = await filterOptions(options, now, target);
   } catch (error) {
     await write(io.stderr, `stella scan: ${(error as Error).message}\n`);
     return EXIT.usage;
@@ -138,8 +145,12 @@ async function scan(io: CliIo, target: string, options: ScanCliOptions, version:
   }
   let text: string;
   let kept: readonly Finding[] = [];
-  if ((PACKAGE_ONLY as readonly string[]).includes(format)) {
-    text = format === 'inventory-json' ? inventoryJson(inventory) : writeSbom(inventory, format as 'spdx-json' | 'spdx3-json', { created: now, toolVersion: version });
+  const { exitCodeFor, filterFindings, writeReport } = await reportModule();
+  if (format === 'inventory-json') {
+    text = inventoryJson(inventory);
+  } else if ((PACKAGE_ONLY as readonly string[]).includes(format)) {
+    const { writeSbom } = await sbomModule();
+    text = writeSbom(inventory, format as 'spdx-json' | 'spdx3-json', { created: now, toolVersion: version });
   } else {
     let advisories: Advisory[];
     try {
@@ -148,6 +159,7 @@ async function scan(io: CliIo, target: string, options: ScanCliOptions, version:
       await write(io.stderr, `stella scan: advisory data: ${(error as Error).message}\n`);
       return EXIT.failure;
     }
+    const { indexAdvisories, matchPackages } = await matchModule();
     const findings = matchPackages(inventory, indexAdvisories(advisories));
     const filtered = filterFindings(findings, filters);
     kept = filtered.kept;
