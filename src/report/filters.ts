@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import type { Severity } from '../advisories/index.js';
 import { StellaError } from '../common/index.js';
 import type { Finding } from '../match/index.js';
+import type { SuppressedFinding } from './model.js';
 
 /*
  * Filtering and gating of findings (issue 6): --severity, --ignore-unfixed, --ignore-file (Trivy's
@@ -378,15 +379,8 @@ export interface FilterOptions {
   readonly target?: string;
 }
 
-export interface Suppression {
-  readonly finding: Finding;
-  readonly reason: 'vex' | 'ignore-file';
-  /** The ignore entry's reason/statement, or the VEX impact_statement. */
-  readonly statement?: string;
-  readonly justification?: string;
-  readonly vexStatus?: 'not_affected' | 'fixed';
-  readonly statementId?: string;
-}
+/** A finding a filter removed, and why: the reports' SuppressedFinding. */
+export type Suppression = SuppressedFinding;
 
 export interface FilterResult {
   readonly kept: Finding[];

@@ -14,7 +14,7 @@ export function isReportFormat(value: string): value is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(value);
 }
 
-/** A finding that a filter removed, and why (structurally the filters' `Suppression`). */
+/** A finding that a filter removed, and why (filters.ts returns these). */
 export interface SuppressedFinding {
   readonly finding: Finding;
   readonly reason: 'vex' | 'ignore-file';
