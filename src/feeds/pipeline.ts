@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, type Provenance } from '../advisories/index.js';
-import type { JsonValue, ParsedDocumentInput, SourceState, Store } from '../store/index.js';
+import type { JsonValue, ParsedDocumentInput, SourceState, SourceStateInput, Store } from '../store/index.js';
 import type { Connector, ConnectorOptions, FetchContext, FetchSummary } from './connector.js';
 import { FeedError, isFeedError } from './errors.js';
 import { createHttpClient, type HttpClientOptions } from './http.js';
@@ -87,29 +87,16 @@ export async function runSource(store: Store, connector: Connector, options: Run
     }
     try {
       fetchSummary = await fetchStage(store, connector, options, state, now, log);
-      const after = await store.getSourceState(source);
-      await store.putSourceState({
-        source,
-        cursor: after?.cursor ?? null,
-        lastSuccess: now(),
-        lastError: null,
-        failureCount: 0,
-        backoffUntil: null,
-      });
+      await updateState(store, source, () => ({ lastSuccess: now(), lastError: null, failureCount: 0, backoffUntil: null }));
     } catch (cause) {
       const code = isFeedError(cause) ? cause.code : 'INTERNAL';
       const message = cause instanceof Error ? cause.message : String(cause);
       error = { code, message };
-      const after = await store.getSourceState(source);
-      const failures = (after?.failureCount ?? 0) + 1;
-      const backoffUntil = new Date(now().getTime() + backoffAfter(failures));
-      await store.putSourceState({
-        source,
-        cursor: after?.cursor ?? null,
-        lastSuccess: after?.lastSuccess === null || after?.lastSuccess === undefined ? null : new Date(after.lastSuccess),
-        lastError: `${code}: ${message}`,
-        failureCount: failures,
-        backoffUntil,
+      let backoffUntil = now();
+      await updateState(store, source, (current) => {
+        const failureCount = (current?.failureCount ?? 0) + 1;
+        backoffUntil = new Date(now().getTime() + backoffAfter(failureCount));
+        return { lastError: `${code}: ${message}`, failureCount, backoffUntil };
       });
       log(`${source}: fetch failed (${code}): ${message}; next attempt after ${backoffUntil.toISOString()}`);
       if (isFeedError(cause) && cause.code === 'ABORTED') return { source, error };
@@ -144,12 +131,11 @@ async function fetchStage(
     ...(connector.httpOptions?.(connectorOptions) ?? {}),
     ...(options.http ?? {}),
   });
-  let cursor: JsonValue = state?.cursor ?? null;
   const ctx: FetchContext = {
     source,
     http,
     options: connectorOptions,
-    cursor,
+    cursor: state?.cursor ?? null,
     now,
     workDir,
     async putDocument(doc) {
@@ -171,16 +157,7 @@ async function fetchStage(
       return results.map((r) => ({ inserted: r.inserted, sha256: r.sha256 }));
     },
     async saveCursor(next) {
-      cursor = next;
-      const current = await store.getSourceState(source);
-      await store.putSourceState({
-        source,
-        cursor: next,
-        lastSuccess: current?.lastSuccess === null || current?.lastSuccess === undefined ? null : new Date(current.lastSuccess),
-        lastError: current?.lastError ?? null,
-        failureCount: current?.failureCount ?? 0,
-        backoffUntil: current?.backoffUntil === null || current?.backoffUntil === undefined ? null : new Date(current.backoffUntil),
-      });
+      await updateState(store, source, () => ({ cursor: next }));
     },
     recordError: (documentId, recordId, message) => store.recordParseError({ source, documentId, recordId, message }),
     log: (message) => log(message.startsWith(`${source}:`) ? message : `${source}: ${message}`),
@@ -292,6 +269,25 @@ async function mapStage(
     log(`${source}: mapped ${count} record(s)${failed > 0 ? `, ${failed} failed` : ''}`);
   }
   return { records: count, failed };
+}
+
+/** Rewrites a source's state row with the fields `change` returns (the store writes whole rows). */
+async function updateState(
+  store: Store,
+  source: string,
+  change: (current: SourceState | undefined) => Omit<SourceStateInput, 'source'>,
+): Promise<void> {
+  const current = await store.getSourceState(source);
+  const date = (value: string | null | undefined): Date | null => (value === null || value === undefined ? null : new Date(value));
+  await store.putSourceState({
+    source,
+    cursor: current?.cursor ?? null,
+    lastSuccess: date(current?.lastSuccess),
+    lastError: current?.lastError ?? null,
+    failureCount: current?.failureCount ?? 0,
+    backoffUntil: date(current?.backoffUntil),
+    ...change(current),
+  });
 }
 
 /** `--from https://…` names a mirror of the upstream layout: it is the base URL, not a local path. */

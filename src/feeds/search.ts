@@ -1,11 +1,14 @@
 import { PackageURL } from 'packageurl-js';
 import { normalizePackageName } from '../advisories/index.js';
+import type { PackageType } from '../inventory/index.js';
+import { packageQueries } from '../match/index.js';
 
-/** purl type → OSV ecosystem name (the ecosystem the advisory package index uses). */
-const ECOSYSTEM_OF_PURL_TYPE: ReadonlyMap<string, string> = new Map([
-  ['npm', 'npm'], ['pypi', 'PyPI'], ['maven', 'Maven'], ['golang', 'Go'], ['cargo', 'crates.io'],
-  ['gem', 'RubyGems'], ['nuget', 'NuGet'], ['composer', 'Packagist'], ['hex', 'Hex'], ['pub', 'Pub'],
-  ['swift', 'SwiftURL'], ['github', 'GitHub Actions'],
+/**
+ * purl types the matcher never sees installed (we catalog none) but advisories name; the ones we
+ * do catalog are mapped by the matcher's packageQueries, the one place that spells names for lookup.
+ */
+const ADVISORY_ONLY_TYPES: ReadonlyMap<string, string> = new Map([
+  ['hex', 'Hex'], ['pub', 'Pub'], ['swift', 'SwiftURL'], ['github', 'GitHub Actions'],
 ]);
 
 const DISTRO_OF_NAMESPACE: ReadonlyMap<string, string> = new Map([
@@ -31,13 +34,18 @@ export function packageQuery(text: string, ecosystem?: string): PackageQuery {
   }
   const purl = PackageURL.fromString(text);
   const ns = purl.namespace ?? undefined;
-  let eco = ecosystem ?? ECOSYSTEM_OF_PURL_TYPE.get(purl.type);
+  const pkg = {
+    type: purl.type as PackageType, name: purl.name, ...(ns === undefined ? {} : { namespace: ns }),
+    version: purl.version ?? '', purl: text, location: '', foundBy: 'search',
+  };
+  const [query] = packageQueries(pkg, undefined);
+  if (query !== undefined) {
+    return ecosystem === undefined || ecosystem === query.ecosystem ? { name: query.name, ecosystem: query.ecosystem } : { name: normalizePackageName(ecosystem, query.name), ecosystem };
+  }
+  let eco = ecosystem ?? ADVISORY_ONLY_TYPES.get(purl.type);
   if (eco === undefined && (purl.type === 'deb' || purl.type === 'apk' || purl.type === 'rpm') && ns !== undefined) {
     eco = DISTRO_OF_NAMESPACE.get(ns.toLowerCase());
   }
-  let name = purl.name;
-  if (ns !== undefined && ECOSYSTEM_OF_PURL_TYPE.has(purl.type)) {
-    name = purl.type === 'maven' ? `${ns}:${purl.name}` : `${ns}/${purl.name}`;
-  }
+  const name = ns !== undefined && ADVISORY_ONLY_TYPES.has(purl.type) ? `${ns}/${purl.name}` : purl.name;
   return eco === undefined ? { name } : { name: normalizePackageName(eco, name), ecosystem: eco };
 }

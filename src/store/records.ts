@@ -25,13 +25,8 @@ export interface ParsedRecordInput {
   dto: string;
 }
 
-export interface SourceRecord {
-  source: string;
-  recordId: string;
-  documentId: string;
-  documentSha256: string;
-  recordedAt: string;
-  dto: string;
+/** A stored source record waiting for (or done with) mapping. */
+export interface SourceRecord extends ParsedRecordInput {
   status: RecordStatus;
 }
 
