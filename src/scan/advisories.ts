@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Advisory } from '../advisories/index.js';
-import type { Distro, Inventory } from '../inventory/index.js';
+import type { Inventory } from '../inventory/index.js';
 import { packageQueries } from '../match/index.js';
 import { openStore, type Store } from '../store/index.js';
 
@@ -18,7 +18,7 @@ import { openStore, type Store } from '../store/index.js';
 export async function advisoriesFromStore(store: Store, inventory: Inventory): Promise<Advisory[]> {
   const wanted = new Map<string, { name: string; ecosystem: string }>();
   for (const pkg of inventory.packages) {
-    for (const q of packageQueries(pkg, inventory.distro as Distro | undefined)) {
+    for (const q of packageQueries(pkg, inventory.distro)) {
       wanted.set(`${q.ecosystem}\u0000${q.name}`, { name: q.name, ecosystem: q.ecosystem });
     }
   }
