@@ -265,3 +265,15 @@ export async function listMergeEvents(db: Kysely<Database>, key: string): Promis
   const rows = await db.selectFrom('merge_events').selectAll().where('key', '=', key).orderBy('id').execute();
   return rows.map((r) => ({ id: r.id, key: r.key, beforeSha256: r.before_sha256, afterSha256: r.after_sha256, at: r.at }));
 }
+
+/**
+ * When the merged advisories last changed (the newest merge event), or null before any merge.
+ * Exports take their timestamps from here, never from the wall clock.
+ */
+export async function lastMergeAt(db: Kysely<Database>): Promise<string | null> {
+  const row = await db
+    .selectFrom('merge_events')
+    .select((eb) => eb.fn.max('at').as('at'))
+    .executeTakeFirst();
+  return (row?.at as string | null | undefined) ?? null;
+}

@@ -8,6 +8,7 @@ import {
   findAdvisoryKeysByAlias,
   findAdvisoryKeysByPackage,
   getAdvisory,
+  lastMergeAt,
   listAdvisories,
   listAdvisoryHashes,
   listMergeEvents,
@@ -22,6 +23,7 @@ import {
   countBySource,
   getMappedAdvisories,
   listAliasRows,
+  listMappedRecords,
   listPendingDocuments,
   listRecordsToMap,
   putMappedRecords,
@@ -35,6 +37,7 @@ import {
   type ParsedRecordInput,
   type SourceCounts,
   type SourceRecord,
+  type MappedRecord,
 } from './records.js';
 import { StoreError } from './errors.js';
 import { migrateToLatest, type Dialect } from './migrations.js';
@@ -85,6 +88,10 @@ export interface Store {
   deleteAdvisories(keys: readonly string[]): Promise<number>;
   listAdvisoryHashes(): Promise<Map<string, string>>;
   listAdvisories(afterKey: string | null, limit: number): Promise<{ key: string; json: string; sha256: string }[]>;
+  /** The newest merge event's time (ISO-8601), or null: the export clock. */
+  lastMergeAt(): Promise<string | null>;
+  /** Mapped source records in (source, record id) order, a page at a time after `after`. */
+  listMappedRecords(after: { source: string; recordId: string } | null, limit: number): Promise<MappedRecord[]>;
   countAdvisories(): Promise<{ total: number; withdrawn: number }>;
   getAdvisory(key: string): Promise<StoredAdvisory | undefined>;
   findAdvisoryKeysByAlias(alias: string): Promise<string[]>;
@@ -190,6 +197,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     listAdvisoryHashes: () => use((d) => listAdvisoryHashes(d)),
     listAdvisories: (afterKey, limit) => use((d) => listAdvisories(d, afterKey, limit)),
     countAdvisories: () => use((d) => countAdvisories(d)),
+    lastMergeAt: () => use((d) => lastMergeAt(d)),
+    listMappedRecords: (after, limit) => use((d) => listMappedRecords(d, after, limit)),
     getAdvisory: (key) => use((d) => getAdvisory(d, key)),
     findAdvisoryKeysByAlias: (alias) => use((d) => findAdvisoryKeysByAlias(d, alias)),
     findAdvisoryKeysByPackage: (name, ecosystem) => use((d) => findAdvisoryKeysByPackage(d, name, ecosystem)),

@@ -16,5 +16,5 @@ export type {
 } from './advisories.js';
 export { sha256Hex } from './raw-documents.js';
 export type {
-  AliasRow, DocumentStatus, MappedRecordInput, ParsedDocumentInput, ParsedRecordInput, RecordStatus, SourceCounts, SourceRecord,
+  AliasRow, DocumentStatus, MappedRecord, MappedRecordInput, ParsedDocumentInput, ParsedRecordInput, RecordStatus, SourceCounts, SourceRecord,
 } from './records.js';

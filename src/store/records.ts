@@ -311,3 +311,47 @@ export async function countBySource(db: Kysely<Database>): Promise<SourceCounts[
   for (const e of errs) get(e.source).parseErrors = Number(e.n);
   return [...out.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }
+
+/** A source record's mapped advisory, for exports (one document per advisory per source). */
+export interface MappedRecord {
+  source: string;
+  recordId: string;
+  documentId: string;
+  documentSha256: string;
+  recordedAt: string;
+  /** The mapped SourceAdvisory as JSON text. */
+  advisory: string;
+}
+
+/**
+ * Mapped source records ordered by (source, record id), a page at a time after `after`
+ * (exclusive); failed and unmapped records are not included.
+ */
+export async function listMappedRecords(
+  db: Kysely<Database>,
+  after: { source: string; recordId: string } | null,
+  limit: number,
+): Promise<MappedRecord[]> {
+  let query = db
+    .selectFrom('source_records')
+    .select(['source', 'record_id', 'document_id', 'document_sha256', 'recorded_at', 'advisory'])
+    .where('status', '=', 'mapped')
+    .where('advisory', 'is not', null);
+  if (after !== null) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('source', '>', after.source),
+        eb.and([eb('source', '=', after.source), eb('record_id', '>', after.recordId)]),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('source').orderBy('record_id').limit(limit).execute();
+  return rows.map((r) => ({
+    source: r.source,
+    recordId: r.record_id,
+    documentId: r.document_id,
+    documentSha256: r.document_sha256,
+    recordedAt: r.recorded_at,
+    advisory: r.advisory as string,
+  }));
+}
