@@ -50,6 +50,13 @@ describe('table report', () => {
     assert.match(text, /MiniZip in zlib through 1\.3 has an integer overflow and r\.\.\./);
   });
 
+  test('fixed versions are never cut, however many (RUSTSEC-2020-0071 lists a fix per 0.2.x line)', () => {
+    const fixed = ['0.2.0', '0.2.1', '0.2.2', '0.2.3', '0.2.4', '0.2.5', '0.2.6', '0.2.23'];
+    const many: Finding = { ...puttyFinding(), fixedVersions: fixed, status: 'fixed' };
+    const text = writeReport('table', syntheticInput({ findings: [many], suppressed: [] }));
+    assert.ok(text.includes(` ${fixed.join(', ')} `), text);
+  });
+
   test('NONE is summarized only when present, after LOW', () => {
     const none: Finding = { ...puttyFinding(), id: 'CVE-2021-36367-NONE', severity: 'NONE', ratings: [] };
     const text = writeReport('table', syntheticInput({ findings: [puttyFinding(), none], suppressed: [] }));

@@ -8,6 +8,7 @@ import { oneLine, truncate } from './text.js';
  * The human report: one section per target (OS packages, then each language file) with its
  * findings worst first, a severity summary, and the suppressed findings at the end. Plain text,
  * no colours; every column is as wide as its widest cell, so the same input gives the same bytes.
+ * Long names and titles are cut with an ellipsis; fixed versions never are.
  */
 
 const TITLE_WIDTH = 60;
@@ -33,7 +34,8 @@ function cell(text: string, width = CELL_WIDTH): string {
 function findingRow(finding: Finding, name: string): Row {
   return [
     cell(name), cell(finding.id), finding.severity, finding.status, cell(finding.installedVersion),
-    cell(finding.fixedVersions.join(', ')), cell(finding.title ?? finding.description ?? '', TITLE_WIDTH),
+    // Fixed versions are the actionable part: never cut (RUSTSEC ranges list a fix per 0.2.x line).
+    cell(finding.fixedVersions.join(', '), Number.POSITIVE_INFINITY), cell(finding.title ?? finding.description ?? '', TITLE_WIDTH),
   ];
 }
 
