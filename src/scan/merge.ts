@@ -24,15 +24,30 @@ function deletePaths<T>(map: Map<string, T>, dir: string, includeSelf: boolean):
 
 const packageKey = (p: PackageDraft): string => `${p.type}\u0000${p.namespace ?? ''}\u0000${p.name}\u0000${p.version}\u0000${p.arch ?? ''}`;
 
-/** The layer from which a package has been continuously present in the file that declares it. */
-function introducedIn(history: History, analyzer: string, key: string): string | undefined {
-  let layer: string | undefined;
-  for (let i = history.length - 1; i >= 0; i--) {
-    const packages = history[i]!.results.get(analyzer)?.packages ?? [];
-    if (!packages.some((p) => packageKey(p) === key)) break;
-    layer = history[i]!.layer;
-  }
-  return layer;
+/**
+ * The layer from which each package of the latest version of a file has been continuously present
+ * in that file: walk the versions newest first while the package is still there. Key sets are
+ * built once per version (a dpkg status file lists hundreds of packages; comparing lists pairwise
+ * was quadratic).
+ */
+function introducedLayers(history: History, analyzer: string): (key: string) => string | undefined {
+  const keySets: (Set<string> | undefined)[] = [];
+  const keysAt = (i: number): Set<string> => {
+    let keys = keySets[i];
+    if (keys === undefined) {
+      keys = new Set((history[i]!.results.get(analyzer)?.packages ?? []).map(packageKey));
+      keySets[i] = keys;
+    }
+    return keys;
+  };
+  return (key) => {
+    let layer: string | undefined;
+    for (let i = history.length - 1; i >= 0; i--) {
+      if (!keysAt(i).has(key)) break;
+      layer = history[i]!.layer;
+    }
+    return layer;
+  };
 }
 
 export interface Merged {
@@ -82,8 +97,9 @@ export function mergeFragments(fragments: readonly LayerFragment[], isPseudoLaye
   for (const [, history] of [...files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const latest = history[history.length - 1]!;
     for (const [analyzer, result] of latest.results) {
+      const introducedIn = isPseudoLayer ? undefined : introducedLayers(history, analyzer);
       for (const draft of result.packages ?? []) {
-        const layer = isPseudoLayer ? undefined : introducedIn(history, analyzer, packageKey(draft));
+        const layer = introducedIn?.(packageKey(draft));
         packages.push(finalizePackage(draft, layer, distro));
       }
       issues.push(...(result.issues ?? []));
