@@ -8,8 +8,9 @@ import { nodeModulesBenchmark } from './node-modules.bench.js';
 import { concelierBenchmarks } from './concelier.bench.js';
 import { matchBenchmark } from './match.bench.js';
 import { warmScanBenchmark } from './warm-scan.bench.js';
+import { boltBenchmarks } from './bolt.bench.js';
 
-const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks, matchBenchmark, warmScanBenchmark];
+const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks, matchBenchmark, warmScanBenchmark, ...boltBenchmarks];
 
 const filter = process.argv[2];
 const results: BenchResult[] = [];
