@@ -9,8 +9,9 @@ import { concelierBenchmarks } from './concelier.bench.js';
 import { matchBenchmark } from './match.bench.js';
 import { warmScanBenchmark } from './warm-scan.bench.js';
 import { boltBenchmarks } from './bolt.bench.js';
+import { scanApiBenchmark } from './scan-api.bench.js';
 
-const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks, matchBenchmark, warmScanBenchmark, ...boltBenchmarks];
+const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks, matchBenchmark, warmScanBenchmark, ...boltBenchmarks, scanApiBenchmark];
 
 const filter = process.argv[2];
 const results: BenchResult[] = [];

@@ -23,7 +23,8 @@ export const LAYERS = {
   scan: 6,
   jobs: 7,
   server: 8,
-  cli: 8,
+  // The CLI starts the server (`stella serve`) and manages its tokens, so it sits above it.
+  cli: 9,
 };
 
 function folderOf(file, srcRoot) {

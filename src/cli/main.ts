@@ -6,6 +6,12 @@ import { registerScan } from './commands/scan.js';
 import { registerSbom } from './commands/sbom.js';
 import { registerDb } from './commands/db.js';
 import { registerAdvisory } from './commands/advisory.js';
+import { registerServe } from './commands/serve.js';
+import { registerKey } from './commands/key.js';
+import { registerSign } from './commands/sign.js';
+import { registerVerify } from './commands/verify.js';
+import { registerWorker } from './commands/worker.js';
+import { registerToken } from './commands/token.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -26,6 +32,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerSbom(program, io, setExit);
   registerDb(program, io, setExit);
   registerAdvisory(program, io, setExit);
+  registerServe(program, io, setExit, VERSION);
+  registerWorker(program, io, setExit);
+  registerToken(program, io, setExit);
+  registerKey(program, io, setExit);
+  registerSign(program, io, setExit);
+  registerVerify(program, io, setExit);
   return program;
 }
 

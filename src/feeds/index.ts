@@ -11,3 +11,7 @@ export {
 export { runMerge, type MergeRunOptions, type MergeRunResult } from './merge-run.js';
 export { CONNECTORS, getConnector } from './registry.js';
 export { packageQuery, type PackageQuery } from './search.js';
+export {
+  feedStatus, resolveAdvisoryKeys, searchAdvisories,
+  type AdvisorySearchResult, type AdvisorySearchRow, type FeedSourceStatus, type FeedStatus,
+} from './lookup.js';

@@ -11,10 +11,11 @@ export type MatchVerdict = 'affected' | 'unknown';
 /**
  * The state a report shows:
  * - fixed: a fixed version exists (the installed one is below it);
- * - affected: affected, the entry says nothing about a fix (e.g. a bare `versions` list or a
- *   `last_affected` bound);
+ * - affected: affected, and the entry names no fix above the installed version although it names
+ *   fixes (e.g. listed in `versions` above its ranges' fixes);
  * - unfixed: no fix exists yet (a distro's open issue in this release, or an advisory whose ranges
- *   name no fixed version);
+ *   name no fixed version: no fix event, a bare `versions` list, only a `last_affected` bound, GHSA
+ *   with no patched version);
  * - will_not_fix: the distro decided not to fix it in this release;
  * - unknown: the matcher could not evaluate the range (see evidence).
  */

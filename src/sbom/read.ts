@@ -21,6 +21,8 @@ export interface ReadSbomOptions {
   readonly name?: string;
   /** Size limit in bytes; MAX_SBOM_BYTES unless lowered. */
   readonly maxBytes?: number;
+  /** With detection (no `format`): refuse (MALFORMED) a document of any other format than these. */
+  readonly accept?: readonly SbomInputFormat[];
 }
 
 const JSON_FORMATS: ReadonlySet<SbomInputFormat> = new Set(['cyclonedx-json', 'spdx-json', 'spdx3-jsonld', 'syft-json', 'trivy-json']);
@@ -73,8 +75,12 @@ export function readSbom(content: Buffer | string, options: ReadSbomOptions = {}
   const text = typeof content === 'string' ? content : content.toString('utf8');
   let format: SbomInputFormat;
   let input: ParsedInput;
-  if (options.format === undefined) ({ format, input } = detectFormat(text, name));
-  else {
+  if (options.format === undefined) {
+    ({ format, input } = detectFormat(text, name));
+    if (options.accept !== undefined && !options.accept.includes(format)) {
+      throw new SbomError('MALFORMED', `${name}: the document is ${format}, expected ${options.accept.join(' or ')}`);
+    }
+  } else {
     format = options.format;
     input = parseAs(format, text, name);
     if (input.kind === 'text' && detectText(text) !== format) throw new SbomError('MALFORMED', `${name}: asked to read ${format}, but the document is ${detectText(text) ?? 'no known SBOM format'}`);

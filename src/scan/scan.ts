@@ -1,5 +1,5 @@
 import { ALL_ANALYZERS, type Analyzer } from '../catalog/index.js';
-import { openImage, walkDirectory, walkLayer, isImageError, type ImageSource } from '../image/index.js';
+import { openImage, walkDirectory, walkLayer, isImageError, type ImageSource, type RegistryOptions } from '../image/index.js';
 import type { Inventory, ScanIssue } from '../inventory/index.js';
 import { defaultStellaHome, LayerCache } from './cache.js';
 import { analyzerFingerprint, FragmentBuilder, maxFileSizeFor, wantedBy, type LayerFragment } from './fragment.js';
@@ -12,6 +12,15 @@ export interface ScanProgress {
   readonly cached: boolean;
 }
 
+/**
+ * Where layer fragments are looked up before a layer is read, and kept after: the file cache under
+ * $STELLA_HOME (LayerCache) for the CLI, the store for the server and its workers.
+ */
+export interface FragmentCache {
+  get(diffId: string, analyzers: string): LayerFragment | undefined | Promise<LayerFragment | undefined>;
+  put(fragment: LayerFragment): void | Promise<void>;
+}
+
 export interface ScanOptions {
   readonly platform?: string;
   readonly offline?: boolean;
@@ -19,6 +28,12 @@ export interface ScanOptions {
   readonly stellaHome?: string;
   /** false: neither read nor write the layer cache. */
   readonly cache?: boolean;
+  /** A fragment cache to use instead of the file cache under stellaHome (ignored when cache is false). */
+  readonly fragments?: FragmentCache;
+  /** Where temporary files go (a compressed outer archive is decompressed there); default os.tmpdir(). */
+  readonly workDir?: string;
+  /** Registry client options (TLS, credentials folder, retries) for registry: targets. */
+  readonly registry?: RegistryOptions;
   readonly analyzers?: readonly Analyzer[];
   readonly onProgress?: (progress: ScanProgress) => void;
 }
@@ -30,7 +45,12 @@ export interface ScanOptions {
  */
 export async function scanImage(target: string, options: ScanOptions = {}): Promise<Inventory> {
   const analyzers = options.analyzers ?? ALL_ANALYZERS;
-  const source = await openImage(target, { platform: options.platform, offline: options.offline });
+  const source = await openImage(target, {
+    platform: options.platform,
+    offline: options.offline,
+    ...(options.workDir === undefined ? {} : { workDir: options.workDir }),
+    ...(options.registry === undefined ? {} : { registry: options.registry }),
+  });
   try {
     if (source.kind === 'dir') {
       const builder = new FragmentBuilder('dir:', analyzers);
@@ -47,14 +67,14 @@ export async function scanImage(target: string, options: ScanOptions = {}): Prom
 }
 
 async function layerFragments(source: ImageSource, analyzers: readonly Analyzer[], options: ScanOptions): Promise<{ fragments: LayerFragment[]; issues: ScanIssue[] }> {
-  const cache = options.cache === false ? undefined : new LayerCache(options.stellaHome ?? defaultStellaHome());
+  const cache: FragmentCache | undefined = options.cache === false ? undefined : options.fragments ?? new LayerCache(options.stellaHome ?? defaultStellaHome());
   const fingerprint = analyzerFingerprint(analyzers);
   const layers = source.info.layers;
   const fragments: LayerFragment[] = [];
   const issues: ScanIssue[] = [];
   for (let i = 0; i < layers.length; i++) {
     const diffId = layers[i]!.diffId;
-    const cached = cache?.get(diffId, fingerprint);
+    const cached = await cache?.get(diffId, fingerprint);
     options.onProgress?.({ layer: i + 1, layers: layers.length, diffId, cached: cached !== undefined });
     if (cached !== undefined) {
       fragments.push(cached);
@@ -65,7 +85,7 @@ async function layerFragments(source: ImageSource, analyzers: readonly Analyzer[
       const builder = new FragmentBuilder(diffId, analyzers);
       const raw = await walkLayer(stream, { layerId: diffId, wants: wantedBy(analyzers), maxFileSize: maxFileSizeFor(analyzers), consumer: builder });
       const fragment = builder.finish(raw);
-      cache?.put(fragment);
+      await cache?.put(fragment);
       fragments.push(fragment);
     } catch (error) {
       if (!isImageError(error)) throw error;

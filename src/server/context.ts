@@ -78,6 +78,11 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     scope?: Scope;
+    /**
+     * The handler reads the request body as a stream itself (uploads) and enforces its own size
+     * limit; app.ts otherwise refuses a POST/PUT/PATCH route without schema.body.
+     */
+    streamedBody?: boolean;
   }
 }
 

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { CurrentSchemaPostgresDialect } from './pg-dialect.js';
 import {
   countAdvisories,
   deleteAdvisories,
@@ -39,6 +40,9 @@ import {
   type SourceRecord,
   type MappedRecord,
 } from './records.js';
+import { authorityStore, type AuthorityStore } from './authority.js';
+import { jobStore, type JobStore } from './jobs.js';
+import { scanStore, type ScanStore } from './scans.js';
 import { StoreError } from './errors.js';
 import { migrateToLatest, type Dialect } from './migrations.js';
 import {
@@ -112,6 +116,14 @@ export interface Store {
   getMappedAdvisories(refs: readonly { source: string; recordId: string }[]): Promise<Map<string, string>>;
   resetMapping(source: string): Promise<number>;
   countBySource(): Promise<SourceCounts[]>;
+  /** A trivial query (`select 1`): resolves when the database answers (readiness probes). */
+  ping(): Promise<void>;
+  /** Tokens, instance secrets, the quota ledger and the access log (issue 8). */
+  readonly authority: AuthorityStore;
+  /** The job queue (issue 8): enqueue, claim under a lease, complete/fail/release, cancel. */
+  readonly jobs: JobStore;
+  /** Scans, their results, chunked upload blobs and layer fragments (issue 8). */
+  readonly scans: ScanStore;
   close(): Promise<void>;
 }
 
@@ -163,7 +175,7 @@ async function createKysely(target: Target, schema: string | undefined): Promise
     connectionString: target.url,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
 }
 
 /** Opens (creating if need be) the store and brings its schema up to date. */
@@ -173,7 +185,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const db = await createKysely(target, options.schema);
   const dialect = target.dialect;
   try {
-    await migrateToLatest(db as Kysely<unknown>, dialect);
+    await migrateToLatest(db as Kysely<unknown>, dialect, options.schema);
   } catch (cause) {
     await db.destroy();
     if (cause instanceof StoreError) throw cause;
@@ -184,7 +196,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     closed ? Promise.reject(new StoreError('CLOSED', 'the store is closed')) : fn(db);
   return {
     dialect,
-    migrate: () => use((d) => migrateToLatest(d as Kysely<unknown>, dialect)),
+    migrate: () => use((d) => migrateToLatest(d as Kysely<unknown>, dialect, options.schema)),
     putRawDocument: (doc) => use((d) => putRawDocument(d, now, doc)),
     putRawDocuments: (docs) => use((d) => putRawDocuments(d, now, docs)),
     getRawDocument: (source, documentId, sha256) => use((d) => getRawDocument(d, source, documentId, sha256)),
@@ -214,6 +226,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     getMappedAdvisories: (refs) => use((d) => getMappedAdvisories(d, refs)),
     resetMapping: (source) => use((d) => resetMapping(d, now, source)),
     countBySource: () => use((d) => countBySource(d)),
+    ping: () => use(async (d) => {
+      await sql`select 1`.execute(d);
+    }),
+    authority: authorityStore(use, dialect, now),
+    jobs: jobStore(use, dialect),
+    scans: scanStore(use, now),
     async close() {
       if (closed) return;
       closed = true;

@@ -10,7 +10,13 @@ export type StoreErrorCode =
   /** A schema migration failed; the database is left at the last migration that succeeded. */
   | 'MIGRATION_FAILED'
   /** The store was used after `close()`. */
-  | 'CLOSED';
+  | 'CLOSED'
+  /** An upload blob grew past its size limit (nothing of it is kept). */
+  | 'TOO_LARGE'
+  /** A blob (or one of its chunks) is not in the store, or not complete. */
+  | 'NOT_FOUND'
+  /** A blob read back does not hash to what was stored. */
+  | 'CORRUPT';
 
 export class StoreError extends StellaError<StoreErrorCode> {
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {

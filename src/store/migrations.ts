@@ -1,5 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { upAuthority } from './authority.js';
 import { StoreError } from './errors.js';
+import { upJobs } from './jobs.js';
+import { upScans } from './scans.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -131,6 +134,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('advisory_packages_key_idx').on('advisory_packages').column('key').execute();
       },
     },
+    '0003_jobs': { up: (db: Kysely<unknown>) => upJobs(db, dialect) },
+    '0004_scans': { up: (db: Kysely<unknown>) => upScans(db, dialect) },
+    '0005_authority': { up: (db: Kysely<unknown>) => upAuthority(db, dialect) },
   };
 }
 
@@ -143,8 +149,14 @@ class InCodeMigrationProvider implements MigrationProvider {
 }
 
 /** Applies every pending migration; returns the names it applied (empty when already up to date). */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<string[]> {
+  // PostgreSQL: Kysely looks for its migration tables in every schema unless told which one, so a
+  // store in schema A would take schema B's kysely_migration_lock for its own.
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeMigrationProvider(dialect),
+    ...(dialect === 'postgres' && schema !== undefined ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -13,6 +13,16 @@ export interface Database {
   parse_errors: ParseErrorsTable;
   source_records: SourceRecordsTable;
   advisory_packages: AdvisoryPackagesTable;
+  authority_secrets: AuthoritySecretsTable;
+  authority_tokens: AuthorityTokensTable;
+  quota_ledger: QuotaLedgerTable;
+  access_log: AccessLogTable;
+  jobs: JobsTable;
+  scans: ScansTable;
+  scan_results: ScanResultsTable;
+  upload_blobs: UploadBlobsTable;
+  upload_blob_chunks: UploadBlobChunksTable;
+  layer_fragments: LayerFragmentsTable;
 }
 
 /** SQLite `blob` / PostgreSQL `bytea`: both drivers hand back a Buffer. */
@@ -100,4 +110,119 @@ export interface AdvisoryPackagesTable {
   ecosystem: string;
   name: string;
   key: string;
+}
+
+/** Instance secrets (issue 8): the token signing key (private JWK), salts and the access-log HMAC key. */
+export interface AuthoritySecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
+/** Issued tokens, keyed by the salted SHA-256 of the token id: never the token nor the id. */
+export interface AuthorityTokensTable {
+  token_hash: string;
+  label: string;
+  /** Comma-separated scope names. */
+  scopes: string;
+  issued_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** Scans per UTC day and key hash (token hash or salted IP hash): nothing else. */
+export interface QuotaLedgerTable {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  key_hash: string;
+  count: number;
+}
+
+export interface AccessLogTable {
+  id: Generated<number>;
+  at: string;
+  method: string;
+  /** The matched route pattern, never the raw URL; null when no route matched. */
+  route: string | null;
+  status: number;
+  duration_ms: number;
+  /** The raw client IP, null once the retention job replaced it with `ip_hmac`. */
+  ip: string | null;
+  ip_hmac: string | null;
+  token_hash: string | null;
+}
+
+/** The job queue (src/store/jobs.ts). */
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  /** JSON text. */
+  payload: string;
+  /** queued | running | succeeded | failed | dead | cancelled. */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON text of the handler's result. */
+  result: ColumnType<string | null, string | null | undefined, string | null>;
+  dedupe_key: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Scans (issue 8, src/store/scans.ts): status queued | running | done | failed; JSON in input/summary. */
+export interface ScansTable {
+  id: string;
+  status: string;
+  target: string;
+  input_kind: string;
+  input: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  summary: string | null;
+  error: string | null;
+  /** Salted hash of who asked (the quota key); never an IP. */
+  quota_key: string | null;
+  results_sha256: string | null;
+}
+
+/** A finished scan's inventory and findings, canonical JSON, one row per scan. */
+export interface ScanResultsTable {
+  scan_id: string;
+  inventory: string;
+  findings: string;
+  sha256: string;
+}
+
+/** An upload, stored as chunks; 'writing' until complete. */
+export interface UploadBlobsTable {
+  id: string;
+  status: string;
+  /** bigint on PostgreSQL (pg hands it back as a string). */
+  size: ColumnType<number | string, number, number>;
+  chunk_size: number;
+  chunks: number;
+  sha256: string | null;
+  created_at: string;
+}
+
+export interface UploadBlobChunksTable {
+  blob_id: string;
+  idx: number;
+  bytes: Bytes;
+}
+
+/** Per-layer analyzer output keyed by (layer diffID, analyzer fingerprint); origin 'scan' | 'upload'. */
+export interface LayerFragmentsTable {
+  digest: string;
+  analyzers: string;
+  json: string;
+  sha256: string;
+  origin: string;
+  uploader: string | null;
+  created_at: string;
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { Advisory } from '../../advisories/index.js';
 import type { Store } from '../../store/index.js';
 import { EXIT, write, type CliIo } from '../io.js';
 import { withStore } from './db.js';
@@ -34,21 +33,9 @@ export function registerAdvisory(program: Command, io: CliIo, setExit: (code: nu
     .action(async (options: SearchOptions) => setExit(await withStore(io, options, (store) => search(io, store, options))));
 }
 
-async function resolveKey(store: Store, id: string): Promise<string[]> {
-  const direct = await store.getAdvisory(id.trim());
-  if (direct !== undefined) return [direct.key];
-  const upper = id.trim().toUpperCase();
-  const candidates = new Set([id.trim(), upper, /^GHSA-/i.test(id) ? `GHSA-${id.trim().slice(5).toLowerCase()}` : upper]);
-  const keys = new Set<string>();
-  for (const c of candidates) {
-    if ((await store.getAdvisory(c)) !== undefined) keys.add(c);
-    for (const k of await store.findAdvisoryKeysByAlias(c)) keys.add(k);
-  }
-  return [...keys].sort();
-}
-
 async function get(io: CliIo, store: Store, id: string): Promise<number> {
-  const keys = await resolveKey(store, id);
+  const { resolveAdvisoryKeys } = await import('../../feeds/index.js');
+  const keys = await resolveAdvisoryKeys(store, id);
   if (keys.length === 0) {
     await write(io.stderr, `stella advisory get: no advisory has the id ${JSON.stringify(id)}\n`);
     return EXIT.failure;
@@ -62,36 +49,15 @@ async function get(io: CliIo, store: Store, id: string): Promise<number> {
 }
 
 async function search(io: CliIo, store: Store, options: SearchOptions): Promise<number> {
+  const { packageQuery, searchAdvisories } = await import('../../feeds/index.js');
   let query;
   try {
-    const { packageQuery } = await import('../../feeds/index.js');
     query = packageQuery(options.package, options.ecosystem);
   } catch (error) {
     await write(io.stderr, `stella advisory search: ${(error as Error).message}\n`);
     return EXIT.usage;
   }
-  const keys = await store.findAdvisoryKeysByPackage(query.name, query.ecosystem);
-  const rows = [];
-  for (const key of keys) {
-    const stored = await store.getAdvisory(key);
-    if (stored === undefined) continue;
-    const advisory = JSON.parse(stored.json) as Advisory;
-    const affected = advisory.affected.filter(
-      (a) => a.normalizedName === query.name && (query.ecosystem === undefined || a.ecosystem === query.ecosystem),
-    );
-    rows.push({
-      key,
-      aliases: advisory.aliases,
-      summary: advisory.summary?.value ?? advisory.details?.value.split('\n')[0] ?? '',
-      withdrawn: advisory.withdrawn?.value ?? null,
-      packages: affected.map((a) => ({
-        ecosystem: a.release === undefined ? a.ecosystem : `${a.ecosystem}:${a.release}`,
-        name: a.name,
-        ranges: a.ranges.map((r) => r.vers ?? r.original.expression),
-        fixed: a.fixedVersions,
-      })),
-    });
-  }
+  const { rows } = await searchAdvisories(store, query);
   if (options.json === true) {
     for (const row of rows) await write(io.stdout, `${JSON.stringify(row)}\n`);
   } else {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Connector, ConnectorOptions, RunSourceResult, Stage } from '../../feeds/index.js';
 import type { Store } from '../../store/index.js';
 import { EXIT, write, type CliIo } from '../io.js';
+import { registerDbExport } from './db-export.js';
 
 // Loaded when a command runs, not at CLI start. The names below are checked against the feeds
 // module's own lists by test/cli/db.test.ts.
@@ -66,6 +67,8 @@ export function registerDb(program: Command, io: CliIo, setExit: (code: number) 
     .option('--database-url <url>', 'store URL')
     .action(async (options: StatusOptions) =>
       setExit(await withStore(io, options, (store) => statusCommand(io, store, options.json === true))));
+
+  registerDbExport(db, io, setExit);
 }
 
 export async function withStore(io: CliIo, options: StoreOptions, fn: (store: Store) => Promise<number>): Promise<number> {
@@ -157,27 +160,8 @@ async function mergeCommand(io: CliIo, store: Store): Promise<number> {
 }
 
 async function statusCommand(io: CliIo, store: Store, json: boolean): Promise<number> {
-  const counts = await store.countBySource();
-  const { CONNECTORS } = await feeds();
-  const names = [...new Set([...CONNECTORS.keys(), ...counts.map((c) => c.source)])].sort();
-  const sources = [];
-  for (const name of names) {
-    const state = await store.getSourceState(name);
-    const c = counts.find((x) => x.source === name);
-    sources.push({
-      source: name,
-      lastSuccess: state?.lastSuccess ?? null,
-      lastError: state?.lastError ?? null,
-      failureCount: state?.failureCount ?? 0,
-      backoffUntil: state?.backoffUntil ?? null,
-      lastRun: state?.updatedAt ?? null,
-      cursor: state?.cursor ?? null,
-      documents: c?.documents ?? { pending: 0, parsed: 0, failed: 0 },
-      records: c?.records ?? { parsed: 0, mapped: 0, failed: 0 },
-      errors: c?.parseErrors ?? 0,
-    });
-  }
-  const advisories = await store.countAdvisories();
+  const { feedStatus } = await feeds();
+  const { sources, advisories } = await feedStatus(store);
   if (json) {
     await write(io.stdout, `${JSON.stringify({ sources, advisories }, null, 2)}\n`);
     return EXIT.ok;

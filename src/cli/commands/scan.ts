@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Advisory } from '../../advisories/index.js';
 import type { Inventory } from '../../inventory/index.js';
 import type { Finding } from '../../match/index.js';
 import type { FilterOptions, ReportFormat } from '../../report/index.js';
@@ -8,7 +7,6 @@ import type { ScanProgress } from '../../scan/index.js';
 import { EXIT, write, type CliIo } from '../io.js';
 
 // The heavy modules load when a scan runs, not when the CLI starts (a warm scan is a whole process).
-const matchModule = () => import('../../match/index.js');
 const reportModule = () => import('../../report/index.js');
 const sbomModule = () => import('../../sbom/index.js');
 const scanModule = () => import('../../scan/index.js');
@@ -69,22 +67,23 @@ export function inventoryJson(inventory: Inventory): string {
 }
 
 async function inventoryOf(io: CliIo, target: string, options: ScanCliOptions): Promise<Inventory> {
+  const { defaultStellaHome, scanInventory } = await scanModule();
   if (target.startsWith('sbom:')) {
     const file = target.slice('sbom:'.length);
-    const { readSbom } = await sbomModule();
-    return readSbom(readFileSync(file), { name: file });
+    return scanInventory({ kind: 'sbom', bytes: readFileSync(file), name: file }, { stellaHome: defaultStellaHome() });
   }
-  const { scanImage } = await scanModule();
   const onProgress = options.quiet === true ? undefined : (p: ScanProgress) => {
     io.stderr.write(`layer ${p.layer}/${p.layers} ${p.diffId.slice(0, 19)}${p.cached ? ' (cached)' : ''}\n`);
   };
-  return scanImage(target, { platform: options.platform, offline: options.offline, cache: options.cache, onProgress });
+  return scanInventory({ kind: 'image', path: target }, {
+    stellaHome: defaultStellaHome(), platform: options.platform, offline: options.offline, cache: options.cache, onProgress,
+  });
 }
 
-async function advisoriesFor(io: CliIo, inventory: Inventory, options: ScanCliOptions, now: Date): Promise<Advisory[]> {
-  const { advisoriesFromSnapshot, advisoriesFromStore, defaultStellaHome } = await scanModule();
+async function findingsOf(io: CliIo, inventory: Inventory, options: ScanCliOptions, now: Date): Promise<{ findings: Finding[]; advisoryCount: number }> {
+  const { defaultStellaHome, matchInventory } = await scanModule();
   if (options.advisories !== undefined) {
-    return advisoriesFromSnapshot(options.advisories, { now: () => now, stellaHome: defaultStellaHome() });
+    return matchInventory(inventory, { advisoriesDir: options.advisories, now: () => now, stellaHome: defaultStellaHome() });
   }
   const { openStore } = await storeModule();
   const store = await openStore({
@@ -96,7 +95,7 @@ async function advisoriesFor(io: CliIo, inventory: Inventory, options: ScanCliOp
     if (counts.total === 0) {
       await write(io.stderr, 'stella scan: WARNING: the advisory store is empty: run `stella db fetch … --merge` or pass --advisories <dir>; no vulnerabilities can be reported\n');
     }
-    return await advisoriesFromStore(store, inventory);
+    return await matchInventory(inventory, { store, now: () => now, stellaHome: defaultStellaHome() });
   } finally {
     await store.close();
   }
@@ -152,19 +151,18 @@ async function scan(io: CliIo, target: string, options: ScanCliOptions, version:
     const { writeSbom } = await sbomModule();
     text = writeSbom(inventory, format as 'spdx-json' | 'spdx3-json', { created: now, toolVersion: version });
   } else {
-    let advisories: Advisory[];
+    let matched: { findings: Finding[]; advisoryCount: number };
     try {
-      advisories = await advisoriesFor(io, inventory, options, now);
+      matched = await findingsOf(io, inventory, options, now);
     } catch (error) {
       await write(io.stderr, `stella scan: advisory data: ${(error as Error).message}\n`);
       return EXIT.failure;
     }
-    const { indexAdvisories, matchPackages } = await matchModule();
-    const findings = matchPackages(inventory, indexAdvisories(advisories));
+    const { findings, advisoryCount } = matched;
     const filtered = filterFindings(findings, filters);
     kept = filtered.kept;
     if (options.quiet !== true) {
-      await write(io.stderr, `stella scan: ${inventory.packages.length} packages, ${advisories.length} candidate advisories, ${findings.length} findings, ${filtered.kept.length} after filters\n`);
+      await write(io.stderr, `stella scan: ${inventory.packages.length} packages, ${advisoryCount} candidate advisories, ${findings.length} findings, ${filtered.kept.length} after filters\n`);
     }
     text = writeReport(format as ReportFormat, {
       inventory, findings: filtered.kept, suppressed: filtered.suppressed, target, created: now, toolVersion: version,

@@ -109,6 +109,16 @@ async function reuseFromBase(out: string, base: string, paths: readonly string[]
   return reused;
 }
 
+/** The export's own manifest (what `--sign-key` signs): every file with its SHA-256 and size. */
+export const EXPORT_MANIFEST_FILE = 'manifest.json';
+export const TRIVY_EXPORT_FORMAT = 'stella-trivy-db-export';
+
+/** Deterministic: the export clock and the files, sorted by path, keys sorted. */
+export function exportManifestJson(generatedAt: string, files: Readonly<Record<string, ExportedFile>>): string {
+  const list = Object.keys(files).sort().map((path) => ({ path, sha256: files[path]!.sha256, size: files[path]!.size }));
+  return `${JSON.stringify({ files: list, format: TRIVY_EXPORT_FORMAT, formatVersion: 1, generatedAt }, null, 2)}\n`;
+}
+
 async function describeFiles(out: string): Promise<Record<string, ExportedFile>> {
   const files: Record<string, ExportedFile> = {};
   for (const rel of await listFiles(out)) {
@@ -166,15 +176,17 @@ export async function exportTrivyDb(store: Store, options: ExportTrivyDbOptions)
     const tree = await buildTrivyTreeAsync(storeAdvisories(store, pageSize), options);
     if ((await store.lastMergeAt()) !== mergedAt) throw new TrivyDbError('STORE_CHANGED', 'the store merged during the export; export again');
     const written = await writeExport(out, tree, metadata, delta?.base);
+    const files = await describeFiles(out);
+    await writeFile(join(out, EXPORT_MANIFEST_FILE), exportManifestJson(metadata.UpdatedAt, files));
     return {
       updatedAt: metadata.UpdatedAt, nextUpdate: metadata.NextUpdate, tree: tree.summary, db: written.db,
-      files: await describeFiles(out),
+      files,
       manifestDigest: written.artifact.manifest.descriptor.digest, layerDigest: written.layer.digest,
       configDigest: written.artifact.config.descriptor.digest,
       ...(delta === undefined || baseManifestDigest === undefined ? {} : { delta: { base: delta.base, baseManifestDigest, reused: written.reused } }),
     };
   } catch (error) {
-    await Promise.all(['db', 'db.tar.gz', 'oci'].map((p) => rm(join(out, p), { recursive: true, force: true })));
+    await Promise.all(['db', 'db.tar.gz', 'oci', EXPORT_MANIFEST_FILE].map((p) => rm(join(out, p), { recursive: true, force: true })));
     throw error;
   }
 }

@@ -91,7 +91,6 @@ function mapAffected(entry: OsvAffectedDto, rec: RecordContext): AffectedPackage
   const ranges = entry.ranges ?? [];
   const fixedVersions = fixedVersionsOf(ranges);
   const distro = DISTRO_ECOSYSTEMS.has(ecosystem);
-  const lastAffected = ranges.some((r) => r.events.some((e) => e.last_affected !== undefined));
   const anyFixed = ranges.some((r) => r.events.some((e) => e.fixed !== undefined));
   const extra = extraOf(entry);
   // The record's purl, else one derived from ecosystem + name (as the GHSA REST mapper does).
@@ -105,9 +104,10 @@ function mapAffected(entry: OsvAffectedDto, rec: RecordContext): AffectedPackage
     ranges: ranges.map((r) => mapRange(r, pkg.ecosystem)),
     versions: [...(entry.versions ?? [])],
     fixedVersions,
-    // An entry that names no fix at all (and no last affected version) is an open issue, as GHSA's
-    // REST form says with no first_patched_version.
-    status: !anyFixed && !lastAffected ? 'unfixed' : 'affected',
+    // An entry that names no fixed version is an open issue, as GHSA's REST form says with no
+    // first_patched_version; a `last_affected` bound (GitHub's OSV export of "<= X" with no patch)
+    // names no version to upgrade to either, so both forms of one advisory agree.
+    status: anyFixed ? 'affected' : 'unfixed',
     origin: distro ? 'distro' : rec.isGhsa ? 'ghsa' : 'osv',
     sourceId: rec.id,
     provenance: rec.provenance,

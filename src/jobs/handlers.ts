@@ -1,0 +1,39 @@
+import { SCAN_JOB_KIND } from '../scan/index.js';
+import { feedRunHandler, type FeedRunDeps } from './feed-run.js';
+import type { HandlerRegistry } from './handler.js';
+import { scanRunHandler, type ScanRunDeps } from './scan-run.js';
+
+/*
+ * The one registry of job kinds a worker runs (`stella worker` and the in-process SQLite worker).
+ * Kinds implemented above this layer (the access-log retention job lives in server/) are added by
+ * the caller: `{ ...jobHandlers(deps), 'access-log-retention': … }`.
+ */
+
+export const JOB_KINDS = {
+  feedRun: 'feed-run',
+  scan: SCAN_JOB_KIND,
+} as const;
+
+export interface HandlerDeps extends FeedRunDeps {
+  /** Scans: advisories from this snapshot folder instead of the store (tests, demos). */
+  readonly advisoriesDir?: string;
+  /** Scans: where uploads are staged while scanned (default <stellaHome>/tmp). */
+  readonly workDir?: string;
+  /** Scans: SBOM size limit in bytes (the upload limit). */
+  readonly maxSbomBytes?: number;
+  readonly registry?: ScanRunDeps['registry'];
+}
+
+export function jobHandlers(deps: HandlerDeps): HandlerRegistry {
+  return {
+    [JOB_KINDS.feedRun]: feedRunHandler(deps),
+    [JOB_KINDS.scan]: scanRunHandler({
+      stellaHome: deps.stellaHome,
+      ...(deps.offline === undefined ? {} : { offline: deps.offline }),
+      ...(deps.advisoriesDir === undefined ? {} : { advisoriesDir: deps.advisoriesDir }),
+      ...(deps.workDir === undefined ? {} : { workDir: deps.workDir }),
+      ...(deps.maxSbomBytes === undefined ? {} : { maxSbomBytes: deps.maxSbomBytes }),
+      ...(deps.registry === undefined ? {} : { registry: deps.registry }),
+    }),
+  };
+}
