@@ -5,6 +5,9 @@ import { createQuotaLedger } from './quota/index.js';
 import { advisoryRoutes } from './routes/advisories.js';
 import { exportRoutes } from './routes/exports.js';
 import { feedRoutes, type EnqueueJob } from './routes/feeds.js';
+import { accessLogPart } from './access-log/index.js';
+import { layerRoutes } from './routes/layers.js';
+import { scanRoutes, type EnqueueScanJob } from './routes/scans.js';
 
 /*
  * What `stella serve` registers, in order: the auth hook first (it sets request.principal and
@@ -12,17 +15,23 @@ import { feedRoutes, type EnqueueJob } from './routes/feeds.js';
  */
 
 export interface DefaultPartsOptions {
-  /** The job queue's enqueue; without it feed runs answer 503. */
-  enqueue?: EnqueueJob;
+  /** The job queue's enqueue; without it feed runs answer 503 and scan routes are not served. */
+  enqueue?: EnqueueJob & EnqueueScanJob;
+  /** The tool version written into reports and SBOMs. */
+  toolVersion?: string;
 }
 
 export function defaultParts(options: DefaultPartsOptions = {}): (ctx: ServerContext) => readonly ServerPart[] {
+  const { enqueue } = options;
   return () => [
     authPart,
+    accessLogPart,
     tokenRoutesPart,
     advisoryRoutes(),
-    feedRoutes(options.enqueue === undefined ? {} : { enqueue: options.enqueue }),
+    feedRoutes(enqueue === undefined ? {} : { enqueue }),
     exportRoutes(),
+    ...(enqueue === undefined ? [] : [scanRoutes({ enqueue, toolVersion: options.toolVersion ?? '0.0.0' })]),
+    layerRoutes(),
   ];
 }
 

@@ -15,6 +15,10 @@ interface ServeOptions {
   tlsKey?: string;
   tlsProvider?: string;
   databaseUrl?: string;
+  seedAdvisories?: string;
+  seedScan?: string;
+  adminToken?: boolean;
+  offline?: boolean;
 }
 
 export function registerServe(program: Command, io: CliIo, setExit: (code: number) => void, version: string): void {
@@ -28,6 +32,10 @@ export function registerServe(program: Command, io: CliIo, setExit: (code: numbe
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--tls-provider <module>', 'ESM module whose default export returns TLS secure-context options (the only way to allow TLS 1.2)')
     .option('--database-url <url>', 'store URL (default: $STELLA_DATABASE_URL, else SQLite under $STELLA_HOME)')
+    .option('--seed-advisories <dir>', 'when the store has no advisories, import this offline snapshot (osv/, ghsa/, nvd/ folders) first')
+    .option('--seed-scan <archive>', 'when the store has no scans, submit this image archive as the first scan')
+    .option('--admin-token', 'print a new admin token (valid 30 days) on stdout at start')
+    .option('--offline', 'feed jobs never reach the network')
     .action(async (options: ServeOptions) => setExit(await serve(io, options, version)));
 }
 
@@ -41,12 +49,23 @@ async function serve(io: CliIo, options: ServeOptions, version: string): Promise
     await write(io.stderr, `stella serve: --insecure-http cannot be combined with --tls-cert, --tls-key or --tls-provider\n`);
     return EXIT.usage;
   }
-  const [{ defaultParts, defaultQuota, startServer }, { defaultStellaHome }] = await Promise.all([
+  const [server, { defaultStellaHome }] = await Promise.all([
     import('../../server/index.js'), import('../../scan/index.js'),
   ]);
   let running;
   try {
-    running = await startServer({
+    if (options.seedAdvisories !== undefined) {
+      // Imported before listening: the first requests already see the snapshot.
+      const { openStore } = await import('../../store/index.js');
+      const store = await openStore({ ...(options.databaseUrl === undefined ? {} : { url: options.databaseUrl }), stellaHome: defaultStellaHome() });
+      try {
+        const imported = await server.seedAdvisories(store, options.seedAdvisories, { stellaHome: defaultStellaHome(), now: () => new Date() });
+        if (imported !== undefined) await write(io.stderr, `stella serve: imported ${imported} advisories from ${options.seedAdvisories}\n`);
+      } finally {
+        await store.close();
+      }
+    }
+    running = await server.startStellaServer({
       host: options.host,
       port,
       stellaHome: defaultStellaHome(),
@@ -55,12 +74,23 @@ async function serve(io: CliIo, options: ServeOptions, version: string): Promise
       ...(options.tlsKey === undefined ? {} : { tlsKey: options.tlsKey }),
       ...(options.tlsProvider === undefined ? {} : { tlsProvider: options.tlsProvider }),
       insecureHttp: options.insecureHttp === true,
-      parts: defaultParts(),
-      quota: defaultQuota,
+      ...(options.offline === true ? { offline: true } : {}),
       stderr: io.stderr,
       version,
     });
+    if (options.adminToken === true || options.seedScan !== undefined) {
+      const token = await server.issueAdminToken(running.context, 'stella serve --admin-token', 30 * 24 * 3600);
+      if (options.adminToken === true) {
+        await write(io.stderr, `stella serve: admin token (valid 30 days; shown once) on stdout; use it as "Authorization: Bearer <token>"\n`);
+        await write(io.stdout, `${token}\n`);
+      }
+      if (options.seedScan !== undefined) {
+        const id = await server.seedScan(running.app, running.context.store, options.seedScan, token);
+        if (id !== undefined) await write(io.stderr, `stella serve: first scan ${id} of ${options.seedScan}: ${running.url}/api/v1/scans/${id}/findings\n`);
+      }
+    }
   } catch (error) {
+    await running?.close();
     await write(io.stderr, `stella serve: ${(error as Error).message}\n`);
     return EXIT.failure;
   }

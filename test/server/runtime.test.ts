@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { issueAdminToken, seedAdvisories, seedScan, startStellaServer, type StellaServer } from '../../src/server/index.js';
+import { openStore } from '../../src/store/index.js';
+
+/*
+ * What `npm start` runs (`stella serve --seed-advisories samples/advisories --seed-scan
+ * samples/sample-image.tar --admin-token`), in process on the embedded SQLite default: the shipped
+ * snapshot is imported once, the first scan goes through the API and the in-process worker, and a
+ * second start neither re-imports nor re-scans.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+let home: string;
+
+before(() => {
+  home = mkdtempSync(join(tmpdir(), 'stella-runtime-'));
+});
+after(() => rmSync(home, { recursive: true, force: true }));
+
+async function start(): Promise<StellaServer> {
+  return startStellaServer({
+    stellaHome: home, port: 0, insecureHttp: true, handleSignals: false, offline: true,
+    databaseUrl: `sqlite:${join(home, 'stella.db')}`, stderr: new PassThrough(), logger: pino({ level: 'silent' }),
+  });
+}
+
+describe('stella serve on the embedded default, seeded', () => {
+  it('imports the snapshot, scans the sample image in process, serves the findings; idempotent on restart', async () => {
+    const store = await openStore({ url: `sqlite:${join(home, 'stella.db')}` });
+    try {
+      const imported = await seedAdvisories(store, join(ROOT, 'samples', 'advisories'), { stellaHome: home, now: () => new Date() });
+      assert.ok(imported !== undefined && imported > 0);
+      assert.equal(await seedAdvisories(store, join(ROOT, 'samples', 'advisories'), { stellaHome: home, now: () => new Date() }), undefined);
+    } finally {
+      await store.close();
+    }
+    const server = await start();
+    try {
+      assert.ok(server.worker !== undefined, 'SQLite runs jobs in process');
+      const token = await issueAdminToken(server.context, 'test', 3600);
+      const id = await seedScan(server.app, server.context.store, join(ROOT, 'samples', 'sample-image.tar'), token);
+      assert.ok(id !== undefined);
+      let status = '';
+      for (let i = 0; i < 200 && status !== 'done' && status !== 'failed'; i++) {
+        const res = await fetch(`${server.url}/api/v1/scans/${id}`, { headers: { authorization: `Bearer ${token}` } });
+        status = ((await res.json()) as { scan: { status: string } }).scan.status;
+        if (status !== 'done') await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(status, 'done');
+      const findings = await fetch(`${server.url}/api/v1/scans/${id}/findings`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(findings.status, 200);
+      assert.equal(findings.headers.get('x-content-type-options'), 'nosniff');
+      const report = (await findings.json()) as { findings: { id: string; package: { name: string } }[] };
+      assert.deepEqual(report.findings.map((f) => `${f.id} ${f.package.name}`).sort(), [
+        'CVE-2014-3616 nginx-common', 'CVE-2014-3616 nginx-full', 'CVE-2020-26235 time', 'CVE-2020-8203 lodash',
+        'CVE-2021-23337 lodash', 'CVE-2021-44906 minimist', 'CVE-2022-0235 node-fetch',
+      ]);
+    } finally {
+      await server.close();
+    }
+    const again = await start();
+    try {
+      const token = await issueAdminToken(again.context, 'test', 3600);
+      assert.equal(await seedScan(again.app, again.context.store, join(ROOT, 'samples', 'sample-image.tar'), token), undefined);
+    } finally {
+      await again.close();
+    }
+  });
+});
