@@ -1,59 +1,19 @@
 // Test and benchmark support (excluded from the build): builds testdata/boltgo/main.go against
 // Debian's bbolt 1.3.6 sources offline, once per process, and runs it.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildBboltProgram, goMissing } from '../../test/support/go-bbolt.js';
 import { createBoltTree, type BoltBucket, type BoltBytes, type BoltReader } from './index.js';
 
-export const GOCODE = '/usr/share/gocode/src';
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'testdata/boltgo/main.go');
 
-const GO_MOD = `module example.com/boltgo
+export { goMissing };
 
-go 1.19
-
-require go.etcd.io/bbolt v1.3.6
-
-require golang.org/x/sys v0.0.0-20200923182605-d9f96fdee20d // indirect
-
-replace (
-\tgo.etcd.io/bbolt => ${GOCODE}/go.etcd.io/bbolt
-\tgolang.org/x/sys => ${GOCODE}/golang.org/x/sys
-)
-`;
-
-/** Why the Go program cannot be built here, or undefined when it can. */
-export function goMissing(): string | undefined {
-  const probe = spawnSync('go', ['version'], { stdio: 'ignore' });
-  if (probe.error !== undefined || probe.status !== 0) return 'the "go" command is not installed';
-  for (const dir of ['go.etcd.io/bbolt', 'golang.org/x/sys/unix']) {
-    if (!existsSync(join(GOCODE, dir))) return `${join(GOCODE, dir)} is missing (apt-get install golang-github-coreos-bbolt-dev)`;
-  }
-  return undefined;
-}
-
-let built: string | undefined;
-
-/** Path of the boltgo binary, built on first use in a temporary directory removed at exit. */
+/** Path of the boltgo binary, built on first use. */
 export function boltGo(): string {
-  if (built !== undefined) return built;
-  const dir = mkdtempSync(join(tmpdir(), 'stella-boltgo-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const src = join(dir, 'src');
-  mkdirSync(src);
-  copyFileSync(SOURCE, join(src, 'main.go'));
-  writeFileSync(join(src, 'go.mod'), GO_MOD);
-  const env = {
-    ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=mod', GO111MODULE: 'on', CGO_ENABLED: '0',
-    GOCACHE: join(dir, 'gocache'), GOPATH: join(dir, 'gopath'), GOTOOLCHAIN: 'local',
-  };
-  const out = join(dir, 'boltgo');
-  const run = spawnSync('go', ['build', '-o', out, '.'], { cwd: src, env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`go build of ${SOURCE} failed: ${run.stderr}${run.error?.message ?? ''}`);
-  built = out;
-  return out;
+  return buildBboltProgram('boltgo', SOURCE);
 }
 
 /** Runs boltgo with `args`; returns stdout (throws with stderr on failure). */

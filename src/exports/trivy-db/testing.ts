@@ -2,17 +2,16 @@
 // the real-bbolt lookup program in testdata/trivylookup, built offline against Debian's bbolt
 // 1.3.6 sources once per process.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
 import { openBolt, type BoltReader } from '../../bolt/index.js';
+import { buildBboltProgram, goMissing } from '../../../test/support/go-bbolt.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const TESTDATA = join(HERE, 'testdata');
-const GOCODE = '/usr/share/gocode/src';
 
 export interface TarEntry {
   readonly header: Header;
@@ -63,49 +62,10 @@ export function openDb(path: string): BoltReader {
   return openBolt(readFileSync(path));
 }
 
-/** Why the Go lookup program cannot be built here, or undefined. */
-export function goMissing(): string | undefined {
-  const probe = spawnSync('go', ['version'], { stdio: 'ignore' });
-  if (probe.error !== undefined || probe.status !== 0) return 'the "go" command is not installed';
-  for (const dir of ['go.etcd.io/bbolt', 'golang.org/x/sys/unix']) {
-    if (!existsSync(join(GOCODE, dir))) return `${join(GOCODE, dir)} is missing (apt-get install golang-github-coreos-bbolt-dev)`;
-  }
-  return undefined;
-}
-
-const GO_MOD = `module example.com/trivylookup
-
-go 1.19
-
-require go.etcd.io/bbolt v1.3.6
-
-require golang.org/x/sys v0.0.0-20200923182605-d9f96fdee20d // indirect
-
-replace (
-\tgo.etcd.io/bbolt => ${GOCODE}/go.etcd.io/bbolt
-\tgolang.org/x/sys => ${GOCODE}/golang.org/x/sys
-)
-`;
-
-let built: string | undefined;
+export { goMissing };
 
 function trivyLookupBinary(): string {
-  if (built !== undefined) return built;
-  const dir = mkdtempSync(join(tmpdir(), 'stella-trivylookup-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const src = join(dir, 'src');
-  mkdirSync(src);
-  copyFileSync(join(TESTDATA, 'trivylookup', 'main.go'), join(src, 'main.go'));
-  writeFileSync(join(src, 'go.mod'), GO_MOD);
-  const env = {
-    ...process.env, GOPROXY: 'off', GOFLAGS: '-mod=mod', GO111MODULE: 'on', CGO_ENABLED: '0',
-    GOCACHE: join(dir, 'gocache'), GOPATH: join(dir, 'gopath'), GOTOOLCHAIN: 'local',
-  };
-  const out = join(dir, 'trivylookup');
-  const run = spawnSync('go', ['build', '-o', out, '.'], { cwd: src, env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`go build of trivylookup failed: ${run.stderr}${run.error?.message ?? ''}`);
-  built = out;
-  return out;
+  return buildBboltProgram('trivylookup', join(TESTDATA, 'trivylookup', 'main.go'));
 }
 
 export interface GoLookupResult {
