@@ -10,8 +10,9 @@ import { matchBenchmark } from './match.bench.js';
 import { warmScanBenchmark } from './warm-scan.bench.js';
 import { boltBenchmarks } from './bolt.bench.js';
 import { scanApiBenchmark } from './scan-api.bench.js';
+import { serverRssBenchmark } from './server-rss.bench.js';
 
-const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks, matchBenchmark, warmScanBenchmark, ...boltBenchmarks, scanApiBenchmark];
+const all: Benchmark[] = [...versionBenchmarks, vercmpProcessBenchmark, scanBenchmark, nodeModulesBenchmark, ...concelierBenchmarks, matchBenchmark, warmScanBenchmark, ...boltBenchmarks, scanApiBenchmark, serverRssBenchmark];
 
 const filter = process.argv[2];
 const results: BenchResult[] = [];
