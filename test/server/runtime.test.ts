@@ -61,6 +61,29 @@ describe('stella serve on the embedded default, seeded', () => {
         'CVE-2014-3616 nginx-common', 'CVE-2014-3616 nginx-full', 'CVE-2020-26235 time', 'CVE-2020-8203 lodash',
         'CVE-2021-23337 lodash', 'CVE-2021-44906 minimist', 'CVE-2022-0235 node-fetch',
       ]);
+      // Every CLI filter over the API: an ignore file (one live entry, one expired) and OpenVEX.
+      const vex = {
+        '@context': 'https://openvex.dev/ns/v0.2.0', '@id': 'https://example.com/vex/sample-1', author: 'Sample Team',
+        timestamp: '2024-01-01T00:00:00Z', version: 1,
+        statements: [{ vulnerability: { name: 'GHSA-xvch-5gv4-984h' }, products: [{ '@id': 'pkg:npm/minimist@1.2.5' }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' }],
+      };
+      const filtered = await fetch(`${server.url}/api/v1/scans/${id}/findings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ignoreFile: 'CVE-2020-8203\nCVE-2022-0235 exp:2000-01-01\n', vex: JSON.stringify(vex), severity: 'CRITICAL,HIGH,MEDIUM,UNKNOWN' }),
+      });
+      assert.equal(filtered.status, 200, await filtered.clone().text());
+      const kept = (await filtered.json()) as { findings: { id: string; package: { name: string } }[]; suppressed: { finding: { id: string }; reason: string; justification?: string }[] };
+      assert.deepEqual(kept.findings.map((f) => `${f.id} ${f.package.name}`).sort(), [
+        'CVE-2014-3616 nginx-common', 'CVE-2014-3616 nginx-full', 'CVE-2020-26235 time', 'CVE-2021-23337 lodash', 'CVE-2022-0235 node-fetch',
+      ]);
+      assert.deepEqual(kept.suppressed.map((s) => `${s.finding.id} ${s.reason} ${s.justification ?? ''}`).sort(), [
+        'CVE-2020-8203 ignore-file ', 'CVE-2021-44906 vex vulnerable_code_not_in_execute_path',
+      ]);
+      const bad = await fetch(`${server.url}/api/v1/scans/${id}/findings`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ vex: '{"not":"vex"}' }),
+      });
+      assert.equal(bad.status, 400);
     } finally {
       await server.close();
     }

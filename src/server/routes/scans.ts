@@ -5,7 +5,9 @@ import { Type, type Static, type TypeBoxTypeProvider } from '@fastify/type-provi
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Inventory } from '../../inventory/index.js';
 import type { Finding } from '../../match/index.js';
-import { filterFindings, isReportFormat, parseSeverities, REPORT_FORMATS, writeReport, type FilterOptions, type ReportFormat } from '../../report/index.js';
+import {
+  filterFindings, isReportFormat, parseIgnoreFile, parseOpenVex, parseSeverities, REPORT_FORMATS, writeReport, type FilterOptions, type ReportFormat,
+} from '../../report/index.js';
 import { SBOM_WRITE_FORMATS, writeSbom, type SbomWriteFormat } from '../../sbom/index.js';
 import { isSbomType, SBOM_FAMILIES, SCAN_JOB_KIND, type ScanJobInput } from '../../scan/index.js';
 import { isStoreError, type ScanInputKind, type ScanRecord, type Store } from '../../store/index.js';
@@ -97,6 +99,14 @@ const FindingsQuery = Type.Object({
   format: Type.Union(REPORT_FORMATS.map((f) => Type.Literal(f)), { default: 'json' }),
   severity: Type.Optional(Type.String({ maxLength: 100, description: 'comma list, e.g. CRITICAL,HIGH (as --severity)' })),
   ignoreUnfixed: Type.Boolean({ default: false, description: 'drop findings without a fixed version (as --ignore-unfixed)' }),
+}, { additionalProperties: false });
+
+const FindingsBody = Type.Object({
+  format: Type.Union(REPORT_FORMATS.map((f) => Type.Literal(f)), { default: 'json' }),
+  severity: Type.Optional(Type.String({ maxLength: 100, description: 'comma list, e.g. CRITICAL,HIGH (as --severity)' })),
+  ignoreUnfixed: Type.Boolean({ default: false, description: 'as --ignore-unfixed' }),
+  ignoreFile: Type.Optional(Type.String({ maxLength: 1024 * 1024, description: 'the text of a .trivyignore (plain or YAML), as --ignore-file; expiry is judged at request time' })),
+  vex: Type.Optional(Type.String({ maxLength: 4 * 1024 * 1024, description: 'an OpenVEX 0.2 document (JSON text), as --vex' })),
 }, { additionalProperties: false });
 
 const SbomQuery = Type.Object({
@@ -452,37 +462,41 @@ export function scanRoutes(options: ScanRoutesOptions): ServerPart {
       return { scan: view(scan) };
     });
 
-    app.get('/api/v1/scans/:id/findings', {
-      config: { scope: 'read' },
-      schema: {
-        summary: 'The findings of a finished scan, filtered as `stella scan` filters, in any report format',
-        description: 'The same report writers as `stella scan --format`: json (our schema), sarif, cyclonedx (with vulnerabilities), trivy-json, table. `created` is the time the scan finished. Answers carry a strong ETag; If-None-Match with it gives 304.',
-        tags: ['scans'],
-        params: IdParams,
-        querystring: FindingsQuery,
-        response: { 400: errorRef, 404: errorRef, 409: errorRef },
-      },
-    }, async (request, reply) => {
-      const { format, severity, ignoreUnfixed } = request.query;
+    const findingsReport = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      id: string,
+      query: { format: string; severity?: string; ignoreUnfixed: boolean; ignoreFile?: string; vex?: string },
+    ): Promise<FastifyReply> => {
+      const { format, severity, ignoreUnfixed, ignoreFile, vex } = query;
       if (!isReportFormat(format)) throw new ApiError('VALIDATION', `unknown format ${JSON.stringify(format)}`);
       let severities;
+      let ignore;
+      let statements;
       try {
         severities = severity === undefined ? undefined : parseSeverities(severity);
+        ignore = ignoreFile === undefined ? undefined : parseIgnoreFile(ignoreFile, 'ignoreFile');
+        statements = vex === undefined ? undefined : parseOpenVex(vex, 'vex');
       } catch (error) {
         throw new ApiError('VALIDATION', (error as Error).message);
       }
-      const scan = await finishedScan(ctx.store, request.params.id);
-      const what = `findings:${format}:${severities?.join(',') ?? ''}:${ignoreUnfixed}`;
+      const scan = await finishedScan(ctx.store, id);
+      // An ignore file's expiry is judged today (UTC), so the day is part of what is rendered.
+      const extra = ignore === undefined && statements === undefined ? ''
+        : `:${createHash('sha256').update(`${ignoreFile ?? ''}\u0000${vex ?? ''}`).digest('hex')}:${ctx.now().toISOString().slice(0, 10)}`;
+      const what = `findings:${format}:${severities?.join(',') ?? ''}:${ignoreUnfixed}${extra}`;
       const etag = etagOf(scan, what, options.toolVersion);
       reply.header('etag', etag).header('cache-control', 'private, no-cache');
-      if (notModified(request, etag)) return (reply as FastifyReply).code(304).send();
+      if (notModified(request, etag)) return reply.code(304).send();
       const text = await results.render(ctx.store, scan, what, ({ inventory, findings }) => {
         const created = new Date(scan.finishedAt ?? scan.createdAt);
         const filters: FilterOptions = {
-          now: created,
+          now: ignore === undefined ? created : ctx.now(),
           target: scan.target,
           ...(severities === undefined ? {} : { severities }),
           ...(ignoreUnfixed ? { ignoreUnfixed: true } : {}),
+          ...(ignore === undefined ? {} : { ignore }),
+          ...(statements === undefined ? {} : { vex: statements }),
         };
         const filtered = filterFindings(findings, filters);
         return writeReport(format, {
@@ -490,7 +504,31 @@ export function scanRoutes(options: ScanRoutesOptions): ServerPart {
         });
       });
       return reply.type(REPORT_TYPES[format]).send(text);
-    });
+    };
+
+    app.get('/api/v1/scans/:id/findings', {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'The findings of a finished scan, filtered as `stella scan` filters, in any report format',
+        description: 'The same report writers as `stella scan --format`: json (our schema), sarif, cyclonedx (with vulnerabilities), trivy-json, table. `created` is the time the scan finished. Answers carry a strong ETag; If-None-Match with it gives 304. For an ignore file or VEX document, POST the same URL.',
+        tags: ['scans'],
+        params: IdParams,
+        querystring: FindingsQuery,
+        response: { 400: errorRef, 404: errorRef, 409: errorRef },
+      },
+    }, async (request, reply) => findingsReport(request, reply as FastifyReply, request.params.id, request.query));
+
+    app.post('/api/v1/scans/:id/findings', {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'The findings of a finished scan with every `stella scan` filter, including an ignore file and an OpenVEX document',
+        description: 'As GET, with the filters in a JSON body: `ignoreFile` (.trivyignore text or YAML; an expired entry no longer suppresses) and `vex` (OpenVEX 0.2 JSON text; not_affected and fixed statements suppress, the justification is kept in the json report).',
+        tags: ['scans'],
+        params: IdParams,
+        body: FindingsBody,
+        response: { 400: errorRef, 404: errorRef, 409: errorRef },
+      },
+    }, async (request, reply) => findingsReport(request, reply as FastifyReply, request.params.id, request.body));
 
     app.get('/api/v1/scans/:id/sbom', {
       config: { scope: 'read' },
