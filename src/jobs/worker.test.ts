@@ -31,9 +31,13 @@ async function withFixture(factory: TargetFactory, fn: (f: Fixture) => Promise<v
   }
 }
 
-/** Resolves when `check` holds (polled); the tests wait on store state, never on elapsed time. */
+/** Resolves when `check` holds (polled); the tests wait on store state, never on elapsed time (30 s: a hang guard). */
 async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 5));
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, 'timed out waiting on the store');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 function suite(name: string, factory: TargetFactory): void {

@@ -107,6 +107,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     graceTimer: undefined,
     deadline: Number.POSITIVE_INFINITY,
     finished: false,
+    wakeups: 0,
   };
   const stop = (graceMs = options.graceMs ?? 30_000): void => {
     state.stopping.abort();
@@ -155,9 +156,12 @@ interface WorkerState {
   graceTimer: NodeJS.Timeout | undefined;
   deadline: number;
   finished: boolean;
+  /** Counts wake() calls (see pause). */
+  wakeups: number;
 }
 
 function wakeAll(state: WorkerState): void {
+  state.wakeups += 1;
   for (const wake of [...state.wakers]) wake();
 }
 
@@ -169,9 +173,12 @@ function abandonAll(state: WorkerState): void {
   }
 }
 
-/** Waits `ms`, or less when woken or stopped. */
-function pause(state: WorkerState, ms: number): Promise<void> {
-  if (state.stopping.signal.aborted) return Promise.resolve();
+/**
+ * Waits `ms`, or less when woken or stopped. `since` is the wake-up count before the claim that
+ * found nothing: a wake-up that came while that claim was in flight cuts the pause at once.
+ */
+function pause(state: WorkerState, ms: number, since: number): Promise<void> {
+  if (state.stopping.signal.aborted || state.wakeups !== since) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
@@ -187,13 +194,14 @@ async function slot(state: WorkerState): Promise<void> {
   let errors = 0;
   while (!state.stopping.signal.aborted) {
     let job: Job | undefined;
+    const wakeups = state.wakeups;
     try {
       job = await state.options.store.jobs.claim({ workerId: state.workerId, kinds: state.kinds, leaseMs: state.leaseMs, at: state.now() });
       errors = 0;
     } catch (error) {
       errors += 1;
       state.log(`worker ${state.workerId}: claim failed: ${message(error)}`);
-      await pause(state, Math.min(30_000, state.pollMs * 2 ** Math.min(errors, 10)));
+      await pause(state, Math.min(30_000, state.pollMs * 2 ** Math.min(errors, 10)), wakeups);
       continue;
     }
     if (job === undefined) {
@@ -202,7 +210,7 @@ async function slot(state: WorkerState): Promise<void> {
         wakeAll(state);
         break;
       }
-      await pause(state, state.pollMs);
+      await pause(state, state.pollMs, wakeups);
       continue;
     }
     state.summary.claimed += 1;

@@ -22,7 +22,9 @@ import { missingPrerequisite } from '../support/tools.js';
  */
 
 const JOBS = 200;
-const LEASE_MS = 2_000;
+// Long enough that a loaded CI machine does not lose leases of live workers (a lost lease re-runs
+// the job, and 5 losses make it dead); short enough that the victim's jobs are reclaimed quickly.
+const LEASE_MS = 5_000;
 const SAMPLE_IMAGE = join(import.meta.dirname, '..', '..', 'samples', 'sample-image.tar');
 const OSV_FIXTURES = join(import.meta.dirname, '..', '..', 'src', 'jobs', 'testdata', 'osv');
 
@@ -140,7 +142,13 @@ async function killOneWorker(run: Run, kind: string, enqueue: () => Promise<void
     assert.equal((await victim.exit).signal, 'SIGKILL');
     await enqueued;
 
-    await until(`all ${JOBS} jobs to succeed`, 120_000, async () => (await count("status = 'succeeded'")) === JOBS, children);
+    try {
+      await until(`all ${JOBS} jobs to succeed`, 180_000, async () => (await count("status = 'succeeded'")) === JOBS, children);
+    } catch (error) {
+      const states = (await run.db.query<{ status: string; n: string; attempts: string }>('select status, count(*) as n, max(attempts) as attempts from jobs group by status')).rows;
+      const errors = (await run.db.query<{ last_error: string | null }>("select last_error from jobs where last_error is not null limit 3")).rows;
+      throw new Error(`${(error as Error).message}\njob states: ${JSON.stringify(states)}\nlast errors: ${JSON.stringify(errors)}`);
+    }
     const done = Date.now() - started;
     survivor.process.kill('SIGTERM');
     assert.deepEqual(await survivor.exit, { code: 0, signal: null }, survivor.stderr);
