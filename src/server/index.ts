@@ -28,5 +28,5 @@ export {
   ACCESS_LOG_RETENTION_JOB, accessLogPart, accessLogRetentionJob, runAccessLogRetention,
   type AccessLogRetentionOptions, type AccessLogRetentionResult,
 } from './access-log/index.js';
-export { startStellaServer, type StellaServer, type StellaServerOptions } from './runtime.js';
+export { startStellaServer, stellaJobHandlers, type StellaServer, type StellaServerOptions } from './runtime.js';
 export { issueAdminToken, seedAdvisories, seedScan } from './seed.js';

@@ -1,4 +1,4 @@
-import { createJobQueue, jobHandlers, runScheduler, startWorker, type JobQueue, type WorkerHandle } from '../jobs/index.js';
+import { createJobQueue, jobHandlers, runScheduler, startWorker, type HandlerDeps, type HandlerRegistry, type JobQueue, type WorkerHandle } from '../jobs/index.js';
 import type { JsonValue } from '../store/index.js';
 import { ACCESS_LOG_RETENTION_JOB, accessLogRetentionJob } from './access-log/index.js';
 import { defaultParts, defaultQuota } from './compose.js';
@@ -8,25 +8,31 @@ import { startServer, type RunningServer, type StartServerOptions } from './serv
  * The whole `stella serve`: the API (startServer + defaultParts), the store-backed job queue its
  * routes enqueue into, the hourly access-log retention schedule, and — on the embedded SQLite
  * default — an in-process worker that runs the jobs. On PostgreSQL the jobs are left to any
- * number of `stella worker` processes. Shutdown order: stop the scheduler, let the worker finish
- * or release its jobs, then close the server and the store.
+ * number of `stella worker` processes.
  */
 
 const HOUR_MS = 3_600_000;
 
-export interface StellaServerOptions extends Omit<StartServerOptions, 'parts' | 'quota' | 'handleSignals'> {
+export interface StellaServerOptions extends Omit<StartServerOptions, 'parts' | 'quota' | 'beforeClose'> {
   /** Forbid feed jobs from reaching the network. */
   offline?: boolean;
   /** In-process worker concurrency (default 2). */
   workerConcurrency?: number;
-  /** Install SIGTERM/SIGINT handlers (default true). */
-  handleSignals?: boolean;
 }
 
 export interface StellaServer extends RunningServer {
   readonly queue: JobQueue;
   /** The in-process worker (SQLite), if any. */
   readonly worker?: WorkerHandle;
+}
+
+/**
+ * Every job kind a Stella node runs: the jobs layer's own (scan, feed-run) and the server's
+ * access-log retention, which the server schedules hourly — so `stella worker` on PostgreSQL runs
+ * it too.
+ */
+export function stellaJobHandlers(deps: HandlerDeps): HandlerRegistry {
+  return { ...jobHandlers(deps), [ACCESS_LOG_RETENTION_JOB]: accessLogRetentionJob };
 }
 
 export async function startStellaServer(options: StellaServerOptions): Promise<StellaServer> {
@@ -37,10 +43,18 @@ export async function startStellaServer(options: StellaServerOptions): Promise<S
     const result = await queue.enqueue(kind, payload as JsonValue, opts);
     return { id: result.job.id };
   };
+  const scheduler = new AbortController();
+  let scheduling: Promise<void> = Promise.resolve();
   const running = await startServer({
     ...options,
-    handleSignals: false,
     quota: defaultQuota,
+    // Shutdown order: no new scheduled jobs, the worker finishes or releases its jobs, then the
+    // server and the store close.
+    beforeClose: async () => {
+      scheduler.abort();
+      await scheduling.catch(() => undefined);
+      await worker?.stop();
+    },
     parts: (ctx) => {
       queue = createJobQueue({ store: ctx.store, now: ctx.now, onEnqueue: () => worker?.wake() });
       return defaultParts({ enqueue, ...(options.version === undefined ? {} : { toolVersion: options.version }) })(ctx);
@@ -55,33 +69,11 @@ export async function startStellaServer(options: StellaServerOptions): Promise<S
       now: context.now,
       concurrency: options.workerConcurrency ?? 2,
       log,
-      handlers: {
-        ...jobHandlers({ stellaHome: context.stellaHome, ...(options.offline === undefined ? {} : { offline: options.offline }), maxSbomBytes: context.maxUploadBytes }),
-        [ACCESS_LOG_RETENTION_JOB]: accessLogRetentionJob,
-      },
+      handlers: stellaJobHandlers({
+        stellaHome: context.stellaHome, ...(options.offline === undefined ? {} : { offline: options.offline }), maxSbomBytes: context.maxUploadBytes,
+      }),
     });
   }
-  const scheduler = new AbortController();
-  const scheduling = runScheduler({ queue: jobQueue, schedules: [{ kind: ACCESS_LOG_RETENTION_JOB, everyMs: HOUR_MS }], signal: scheduler.signal, log });
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      scheduler.abort();
-      await scheduling.catch(() => undefined);
-      await worker?.stop();
-      await running.close();
-    })();
-    return closing;
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    context.logger.info({ signal }, 'shutting down');
-    void close();
-  };
-  if (options.handleSignals !== false) {
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  }
-  return { ...running, close, queue: jobQueue, ...(worker === undefined ? {} : { worker }) };
+  scheduling = runScheduler({ queue: jobQueue, schedules: [{ kind: ACCESS_LOG_RETENTION_JOB, everyMs: HOUR_MS }], signal: scheduler.signal, log });
+  return { ...running, queue: jobQueue, ...(worker === undefined ? {} : { worker }) };
 }

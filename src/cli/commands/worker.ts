@@ -61,8 +61,10 @@ async function workerCommand(io: CliIo, options: WorkerCommandOptions): Promise<
     if (value === undefined) return usage(`--${name} wants a duration such as 500ms, 30s, 5m or 1h`);
   }
   if ((durations.lease ?? 0) < 1_000) return usage('--lease must be at least 1s');
-  const [{ jobHandlers, startWorker }, { defaultStellaHome }] = await Promise.all([import('../../jobs/index.js'), import('../../scan/index.js')]);
-  const all = jobHandlers({
+  const [{ startWorker }, { stellaJobHandlers }, { defaultStellaHome }] = await Promise.all([
+    import('../../jobs/index.js'), import('../../server/index.js'), import('../../scan/index.js'),
+  ]);
+  const all = stellaJobHandlers({
     stellaHome: defaultStellaHome(),
     offline: options.offline === true,
     allowFrom: options.allowFrom === true,
