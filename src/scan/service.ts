@@ -1,6 +1,5 @@
 import type { Advisory } from '../advisories/index.js';
 import { ALL_ANALYZERS, type Analyzer } from '../catalog/index.js';
-import type { RegistryOptions } from '../image/index.js';
 import type { Inventory } from '../inventory/index.js';
 import { indexAdvisories, matchPackages, type Finding } from '../match/index.js';
 import { readSbom, SBOM_INPUT_FORMATS, isSbomInputFormat, type SbomInputFormat } from '../sbom/index.js';
@@ -9,7 +8,7 @@ import { advisoriesFromSnapshot, advisoriesFromStore } from './advisories.js';
 import { ScanError } from './errors.js';
 import { analyzerFingerprint, type LayerFragment } from './fragment.js';
 import { parseLayerFragment } from './fragment-validate.js';
-import { scanImage, type FragmentCache, type ScanProgress } from './scan.js';
+import { scanImage, type FragmentCache, type ScanOptions } from './scan.js';
 
 /*
  * The one scan service (issue 8): what to scan → Inventory → candidate advisories → findings.
@@ -42,19 +41,9 @@ export type ScanInput =
   /** An SBOM document; `type` names its family or format, else it is detected. */
   | { readonly kind: 'sbom'; readonly bytes: Buffer | string; readonly type?: SbomType; readonly name?: string };
 
-export interface InventoryOptions {
+export interface InventoryOptions extends Omit<ScanOptions, 'stellaHome'> {
   /** Where the file layer cache lives (when no `fragments` cache is given) and snapshots are staged. */
   readonly stellaHome: string;
-  /** Layer fragments: looked up before a layer is read, stored after (default: the file cache). */
-  readonly fragments?: FragmentCache;
-  /** false: neither read nor write any fragment cache. */
-  readonly cache?: boolean;
-  readonly platform?: string;
-  readonly offline?: boolean;
-  readonly workDir?: string;
-  readonly registry?: RegistryOptions;
-  readonly analyzers?: readonly Analyzer[];
-  readonly onProgress?: (progress: ScanProgress) => void;
   /** SBOM size limit (bytes). */
   readonly maxSbomBytes?: number;
 }

@@ -46,6 +46,8 @@ export interface StartServerOptions {
   runJobsInProcess?: boolean;
   /** Install SIGTERM/SIGINT handlers that close the server (default true). */
   handleSignals?: boolean;
+  /** Runs first when the server closes (by close() or a signal): stop what uses the store. */
+  beforeClose?: () => Promise<void>;
   version?: string;
 }
 
@@ -113,7 +115,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const url = urlOf(app, tls === undefined ? 'http' : 'https');
   announce(say, logger, url, tls, options.insecureHttp === true);
-  return lifecycle(app, context, url, tls?.fingerprint, options.handleSignals !== false);
+  return lifecycle(app, context, url, tls?.fingerprint, options.handleSignals !== false, options.beforeClose);
 }
 
 function announce(say: (line: string) => void, logger: Logger, url: string, tls: Awaited<ReturnType<typeof resolveTls>> | undefined, insecure: boolean): void {
@@ -134,7 +136,10 @@ function announce(say: (line: string) => void, logger: Logger, url: string, tls:
   say(`listening on ${url}`);
 }
 
-function lifecycle(app: FastifyInstance, context: ServerContext, url: string, fingerprint: string | undefined, handleSignals: boolean): RunningServer {
+function lifecycle(
+  app: FastifyInstance, context: ServerContext, url: string, fingerprint: string | undefined, handleSignals: boolean,
+  beforeClose: (() => Promise<void>) | undefined,
+): RunningServer {
   let closing: Promise<void> | undefined;
   let settle: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => {
@@ -151,6 +156,7 @@ function lifecycle(app: FastifyInstance, context: ServerContext, url: string, fi
         process.off('SIGINT', onSignal);
       }
       try {
+        await beforeClose?.();
         await app.close();
       } finally {
         await context.store.close();

@@ -187,15 +187,7 @@ export async function listRecordsToMap(
     .where('status', '=', 'parsed');
   if (afterRecordId !== null) query = query.where('record_id', '>', afterRecordId);
   const rows = await query.orderBy('record_id').limit(limit).execute();
-  return rows.map((r) => ({
-    source: r.source,
-    recordId: r.record_id,
-    documentId: r.document_id,
-    documentSha256: r.document_sha256,
-    recordedAt: r.recorded_at,
-    dto: r.dto,
-    status: r.status as RecordStatus,
-  }));
+  return rows.map((r) => ({ ...recordOrigin(r), dto: r.dto, status: r.status as RecordStatus }));
 }
 
 /**
@@ -346,12 +338,10 @@ export async function listMappedRecords(
     );
   }
   const rows = await query.orderBy('source').orderBy('record_id').limit(limit).execute();
-  return rows.map((r) => ({
-    source: r.source,
-    recordId: r.record_id,
-    documentId: r.document_id,
-    documentSha256: r.document_sha256,
-    recordedAt: r.recorded_at,
-    advisory: r.advisory as string,
-  }));
+  return rows.map((r) => ({ ...recordOrigin(r), advisory: r.advisory as string }));
+}
+
+/** A source record row's identity and the document it came from. */
+function recordOrigin(r: { source: string; record_id: string; document_id: string; document_sha256: string; recorded_at: string }) {
+  return { source: r.source, recordId: r.record_id, documentId: r.document_id, documentSha256: r.document_sha256, recordedAt: r.recorded_at };
 }

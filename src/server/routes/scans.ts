@@ -102,9 +102,7 @@ const FindingsQuery = Type.Object({
 }, { additionalProperties: false });
 
 const FindingsBody = Type.Object({
-  format: Type.Union(REPORT_FORMATS.map((f) => Type.Literal(f)), { default: 'json' }),
-  severity: Type.Optional(Type.String({ maxLength: 100, description: 'comma list, e.g. CRITICAL,HIGH (as --severity)' })),
-  ignoreUnfixed: Type.Boolean({ default: false, description: 'as --ignore-unfixed' }),
+  ...FindingsQuery.properties,
   ignoreFile: Type.Optional(Type.String({ maxLength: 1024 * 1024, description: 'the text of a .trivyignore (plain or YAML), as --ignore-file; expiry is judged at request time' })),
   vex: Type.Optional(Type.String({ maxLength: 4 * 1024 * 1024, description: 'an OpenVEX 0.2 document (JSON text), as --vex' })),
 }, { additionalProperties: false });
