@@ -133,7 +133,7 @@ async function killOneWorker(run: Run, kind: string, enqueue: () => Promise<void
     let held: number[] = [];
     enqueued.catch(() => undefined);
     await until('the victim to be mid-run', 60_000, async () => {
-      if ((await count("status = 'succeeded' and lease_owner = 'victim'")) < 20) return false;
+      if ((await count("status = 'succeeded' and lease_owner = 'victim' and kind = $1", [kind])) < 20) return false;
       held = (await run.db.query<{ id: number }>("select id from jobs where status = 'running' and lease_owner = 'victim'")).rows.map((r) => r.id);
       return held.length > 0;
     }, children);
@@ -143,7 +143,7 @@ async function killOneWorker(run: Run, kind: string, enqueue: () => Promise<void
     await enqueued;
 
     try {
-      await until(`all ${JOBS} jobs to succeed`, 180_000, async () => (await count("status = 'succeeded'")) === JOBS, children);
+      await until(`all ${JOBS} jobs to succeed`, 180_000, async () => (await count("status = 'succeeded' and kind = $1", [kind])) === JOBS, children);
     } catch (error) {
       const states = (await run.db.query<{ status: string; n: string; attempts: string }>('select status, count(*) as n, max(attempts) as attempts from jobs group by status')).rows;
       const errors = (await run.db.query<{ last_error: string | null }>("select last_error from jobs where last_error is not null limit 3")).rows;
