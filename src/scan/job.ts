@@ -107,7 +107,6 @@ async function readAll(source: AsyncIterable<Buffer>): Promise<Buffer> {
  * the scan failed when `job` says this was the last attempt.
  */
 export function scanJobHandler(store: Store, options: ScanJobOptions): (payload: unknown, job?: ScanJobAttempt) => Promise<ScanJobResult> {
-  const fragments = storeFragmentCache(store);
   return async (payload, job) => {
     const scanId = typeof payload === 'object' && payload !== null && typeof (payload as { scanId?: unknown }).scanId === 'string'
       ? (payload as { scanId: string }).scanId : undefined;
@@ -124,6 +123,8 @@ export function scanJobHandler(store: Store, options: ScanJobOptions): (payload:
     try {
       const input = scanJobInput(scan.input);
       blobId = input.kind === 'registry' ? null : input.blobId;
+      // Fragments: the scanner's own, and those uploaded by whoever asked for this scan (only theirs).
+      const fragments = storeFragmentCache(store, { owner: scan.quotaKey });
       const inventory = await inventoryOf(store, scan, input, options, fragments);
       const matched = await matchInventory(inventory, {
         ...(options.advisoriesDir === undefined ? { store } : { advisoriesDir: options.advisoriesDir }),

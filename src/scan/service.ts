@@ -3,7 +3,7 @@ import { ALL_ANALYZERS, type Analyzer } from '../catalog/index.js';
 import type { Inventory } from '../inventory/index.js';
 import { indexAdvisories, matchPackages, type Finding } from '../match/index.js';
 import { readSbom, SBOM_INPUT_FORMATS, isSbomInputFormat, type SbomInputFormat } from '../sbom/index.js';
-import type { Store } from '../store/index.js';
+import type { FragmentLookup, Store } from '../store/index.js';
 import { advisoriesFromSnapshot, advisoriesFromStore } from './advisories.js';
 import { ScanError } from './errors.js';
 import { analyzerFingerprint, type LayerFragment } from './fragment.js';
@@ -133,10 +133,10 @@ export function currentAnalyzerFingerprint(analyzers: readonly Analyzer[] = ALL_
  * fragment another node computed, or a CI builder uploaded, saves reading that layer. A stored
  * fragment that no longer validates is a miss (and is replaced by the next scan of that layer).
  */
-export function storeFragmentCache(store: Store): FragmentCache {
+export function storeFragmentCache(store: Store, lookup: FragmentLookup = {}): FragmentCache {
   return {
     async get(diffId: string, analyzers: string): Promise<LayerFragment | undefined> {
-      const row = await store.scans.getFragment(diffId, analyzers);
+      const row = await store.scans.getFragment(diffId, analyzers, lookup);
       if (row === undefined) return undefined;
       try {
         return parseLayerFragment(JSON.parse(row.json), { layer: diffId, analyzers });

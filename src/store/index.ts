@@ -21,6 +21,6 @@ export type {
 export type { AccessLogEntry, AccessLogInput, AuthorityStore, TokenRecord } from './authority.js';
 export { JOB_STATUSES, type CompletionEffect, type Job, type JobFilter, type JobInput, type JobLease, type JobStatus, type JobStore } from './jobs.js';
 export {
-  DEFAULT_CHUNK_SIZE, SCAN_STATUSES, type BlobInfo, type FragmentOrigin, type FragmentPut, type ScanCreate, type ScanInputKind, type ScanPage,
+  DEFAULT_CHUNK_SIZE, SCAN_STATUSES, type BlobInfo, type FragmentLookup, type FragmentOrigin, type FragmentPut, type ScanCreate, type ScanInputKind, type ScanPage,
   type ScanRecord, type ScanResults, type ScanStatus, type ScanStore, type StoredScanResults, type WriteBlobOptions,
 } from './scans.js';

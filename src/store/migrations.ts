@@ -2,7 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { upAuthority } from './authority.js';
 import { StoreError } from './errors.js';
 import { upJobs } from './jobs.js';
-import { upScans } from './scans.js';
+import { upFragmentOwners, upScans } from './scans.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -137,6 +137,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0003_jobs': { up: (db: Kysely<unknown>) => upJobs(db, dialect) },
     '0004_scans': { up: (db: Kysely<unknown>) => upScans(db, dialect) },
     '0005_authority': { up: (db: Kysely<unknown>) => upAuthority(db, dialect) },
+    '0006_fragment_owners': { up: (db: Kysely<unknown>) => upFragmentOwners(db) },
   };
 }
 
@@ -146,6 +147,12 @@ class InCodeMigrationProvider implements MigrationProvider {
   getMigrations(): Promise<Record<string, Migration>> {
     return Promise.resolve(migrations(this.dialect));
   }
+}
+
+/** Applies the migrations up to and including `name` (upgrade tests build an older store with it). */
+export async function migrateTo(db: Kysely<unknown>, dialect: Dialect, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: new InCodeMigrationProvider(dialect) }).migrateTo(name);
+  if (error !== undefined) throw new StoreError('MIGRATION_FAILED', `migration to ${name} failed: ${String(error)}`, { cause: error });
 }
 
 /** Applies every pending migration; returns the names it applied (empty when already up to date). */

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes, createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { isStoreError, type Store } from './index.js';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { isStoreError, openStore, type Store } from './index.js';
+import { migrateTo } from './migrations.js';
 import { forEachDialect, withStore, type TargetFactory } from '../../test/support/store-targets.js';
 
 async function* pieces(data: Buffer, size: number): AsyncGenerator<Buffer> {
@@ -98,25 +104,62 @@ function suite(name: string, factory: TargetFactory): void {
       });
     });
 
-    test('layer fragments: missing, uploads never replace, a scan replaces an upload', async () => {
+    test('layer fragments: uploads are per uploader and never replace; the scanner\'s own replaces every upload', async () => {
       await withStore(factory, async (store) => {
-        assert.deepEqual(await store.scans.missingFragments([DIGEST_A, DIGEST_B, DIGEST_A], 'dpkg@1'), [DIGEST_A, DIGEST_B]);
+        const u = { owner: 'u' };
+        const v = { owner: 'v' };
+        assert.deepEqual(await store.scans.missingFragments([DIGEST_A, DIGEST_B, DIGEST_A], 'dpkg@1', u), [DIGEST_A, DIGEST_B]);
         assert.equal(await store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":1}', origin: 'upload', uploader: 'u' }), true);
-        assert.equal(await store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":2}', origin: 'upload' }), false);
-        assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1'), { json: '{"v":1}', origin: 'upload' });
-        assert.deepEqual(await store.scans.missingFragments([DIGEST_A, DIGEST_B], 'dpkg@1'), [DIGEST_B]);
-        assert.deepEqual(await store.scans.missingFragments([DIGEST_A], 'dpkg@2'), [DIGEST_A], 'other analyzers: missing');
+        assert.equal(await store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":2}', origin: 'upload', uploader: 'u' }), false, 'an upload never replaces');
+        await assert.rejects(store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":2}', origin: 'upload' }), { code: 'INVALID_INPUT' });
+        assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1', u), { json: '{"v":1}', origin: 'upload' });
+        // Another principal neither sees u's upload nor is told the layer is present.
+        assert.equal(await store.scans.getFragment(DIGEST_A, 'dpkg@1', v), undefined);
+        assert.equal(await store.scans.getFragment(DIGEST_A, 'dpkg@1'), undefined, 'no owner: the scanner\'s own only');
+        assert.deepEqual(await store.scans.missingFragments([DIGEST_A, DIGEST_B], 'dpkg@1', u), [DIGEST_B]);
+        assert.deepEqual(await store.scans.missingFragments([DIGEST_A, DIGEST_B], 'dpkg@1', v), [DIGEST_A, DIGEST_B]);
+        assert.deepEqual(await store.scans.missingFragments([DIGEST_A], 'dpkg@2', u), [DIGEST_A], 'other analyzers: missing');
+        // v's own upload of the same layer is kept beside u's; each sees its own.
+        assert.equal(await store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":9}', origin: 'upload', uploader: 'v' }), true);
+        assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1', v), { json: '{"v":9}', origin: 'upload' });
+        assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1', u), { json: '{"v":1}', origin: 'upload' });
 
         assert.equal(await store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":3}', origin: 'scan' }), true);
-        assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1'), { json: '{"v":3}', origin: 'scan' });
-        assert.equal(await store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":4}', origin: 'upload' }), false);
+        for (const who of [u, v, {}]) assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1', who), { json: '{"v":3}', origin: 'scan' });
+        assert.equal(await store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":4}', origin: 'upload', uploader: 'w' }), false, 'nothing is uploaded over the scanner\'s own');
+        assert.deepEqual(await store.scans.missingFragments([DIGEST_A], 'dpkg@1', { owner: 'w' }), []);
         assert.equal(await store.scans.putFragment({ digest: DIGEST_A, analyzers: 'dpkg@1', json: '{"v":5}', origin: 'scan' }), true);
-        assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1'), { json: '{"v":5}', origin: 'scan' });
+        assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1', u), { json: '{"v":5}', origin: 'scan' });
         const many = Array.from({ length: 1200 }, (_, i) => `sha256:${i.toString(16).padStart(64, '0')}`);
-        assert.equal((await store.scans.missingFragments([...many, DIGEST_A], 'dpkg@1')).length, 1200);
+        assert.equal((await store.scans.missingFragments([...many, DIGEST_A], 'dpkg@1', u)).length, 1200);
       });
     });
   });
 }
 
 await forEachDialect('scan store', suite);
+
+test('upgrade 0005 → 0006: the scanner\'s fragments stay shared, an earlier upload becomes its uploader\'s only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stella-frag-upgrade-'));
+  try {
+    const path = join(dir, 'stella.db');
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new SqliteDatabase(path) }) });
+    await migrateTo(old, 'sqlite', '0005_authority');
+    const at = '2026-01-01T00:00:00.000Z';
+    await sql`insert into layer_fragments (digest, analyzers, json, sha256, origin, uploader, created_at) values
+      (${DIGEST_A}, 'dpkg@1', '{"a":1}', 'x', 'scan', null, ${at}),
+      (${DIGEST_B}, 'dpkg@1', '{"b":1}', 'y', 'upload', 'quota-key-u', ${at})`.execute(old);
+    await old.destroy();
+    const store = await openStore({ url: `sqlite:${path}` });
+    try {
+      assert.deepEqual(await store.scans.getFragment(DIGEST_A, 'dpkg@1'), { json: '{"a":1}', origin: 'scan' });
+      assert.deepEqual(await store.scans.getFragment(DIGEST_B, 'dpkg@1', { owner: 'quota-key-u' }), { json: '{"b":1}', origin: 'upload' });
+      assert.equal(await store.scans.getFragment(DIGEST_B, 'dpkg@1', { owner: 'someone-else' }), undefined);
+      assert.deepEqual(await store.migrate(), []);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -107,8 +107,14 @@ export interface FragmentPut {
   /** The fragment, JSON text. */
   json: string;
   origin: FragmentOrigin;
-  /** Quota key hash of the uploader (uploads only). */
+  /** Quota key (salted hash) of the uploader: required for uploads, which only its scans use. */
   uploader?: string | null;
+}
+
+/** Which uploaded fragments a lookup may use besides the scanner's own: those of this quota key. */
+export interface FragmentLookup {
+  /** The quota key of the scan's (or the caller's) principal; null/undefined: scanner fragments only. */
+  owner?: string | null;
 }
 
 export interface ScanStore {
@@ -137,14 +143,48 @@ export interface ScanStore {
   /** Rows in the blob tables (tests, metrics). */
   countBlobs(): Promise<{ blobs: number; chunks: number }>;
 
-  getFragment(digest: string, analyzers: string): Promise<{ json: string; origin: FragmentOrigin } | undefined>;
-  /** Stores a fragment; false when it was not written (an upload over an existing fragment). */
+  /**
+   * The fragment a scan by `lookup.owner` may use: the scanner's own (it read the layer) if there
+   * is one, else that owner's upload. Another principal's upload is never returned: an upload is
+   * the uploader's claim about a layer, and one caller must not be able to change what another's
+   * scan of a shared base layer finds.
+   */
+  getFragment(digest: string, analyzers: string, lookup?: FragmentLookup): Promise<{ json: string; origin: FragmentOrigin } | undefined>;
+  /**
+   * Stores a fragment; false when it was not written. An upload is kept per uploader and never
+   * replaces anything (false when the scanner's own or this uploader's fragment exists). The
+   * scanner's own fragment replaces its predecessor and removes every upload for the layer.
+   */
   putFragment(fragment: FragmentPut): Promise<boolean>;
-  /** The digests (of `digests`, order kept, duplicates once) with no fragment for `analyzers`. */
-  missingFragments(digests: readonly string[], analyzers: string): Promise<string[]>;
+  /** The digests (of `digests`, order kept, duplicates once) with no fragment `getFragment` would return. */
+  missingFragments(digests: readonly string[], analyzers: string, lookup?: FragmentLookup): Promise<string[]>;
 }
 
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+/**
+ * 0006: uploaded fragments are kept per uploader (key digest, analyzers, owner) and used only by
+ * the uploader's scans; before, the first upload for a layer was used by every scan.
+ */
+export async function upFragmentOwners(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('layer_fragments_owned')
+    .addColumn('digest', 'text', (c) => c.notNull())
+    .addColumn('analyzers', 'text', (c) => c.notNull())
+    .addColumn('owner', 'text', (c) => c.notNull())
+    .addColumn('json', 'text', (c) => c.notNull())
+    .addColumn('sha256', 'text', (c) => c.notNull())
+    .addColumn('origin', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('layer_fragments_owned_pkey', ['digest', 'analyzers', 'owner'])
+    .execute();
+  // An upload of unknown uploader (none should exist) is kept under an owner no quota key equals.
+  await sql`insert into layer_fragments_owned (digest, analyzers, owner, json, sha256, origin, created_at)
+    select digest, analyzers, case when origin = 'scan' then '' else coalesce(uploader, '(unknown)') end, json, sha256, origin, created_at
+    from layer_fragments`.execute(db);
+  await db.schema.dropTable('layer_fragments').execute();
+  await db.schema.alterTable('layer_fragments_owned').renameTo('layer_fragments').execute();
+}
 
 export async function upScans(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const bytesType = dialect === 'postgres' ? 'bytea' : 'blob';
@@ -362,34 +402,58 @@ async function* readBlob(use: Use, id: string): AsyncGenerator<Buffer> {
   if (size !== blob.size || sha256 !== blob.sha256) throw new StoreError('CORRUPT', `blob ${id}: read ${size} bytes hashing to ${sha256}, stored ${blob.size} bytes hashing to ${blob.sha256 ?? 'nothing'}`);
 }
 
-async function putFragment(db: Kysely<Database>, at: string, fragment: FragmentPut): Promise<boolean> {
-  const sha256 = createHash('sha256').update(fragment.json).digest('hex');
-  const row = {
-    digest: fragment.digest,
-    analyzers: fragment.analyzers,
-    json: fragment.json,
-    sha256,
-    origin: fragment.origin,
-    uploader: fragment.origin === 'upload' ? fragment.uploader ?? null : null,
-    created_at: at,
-  };
-  const insert = db.insertInto('layer_fragments').values(row);
-  // An upload never replaces anything; the scanner's own fragment (it read the layer) replaces any.
-  const result = fragment.origin === 'upload'
-    ? await insert.onConflict((oc) => oc.columns(['digest', 'analyzers']).doNothing()).executeTakeFirst()
-    : await insert.onConflict((oc) => oc.columns(['digest', 'analyzers']).doUpdateSet((eb) => ({
-      json: eb.ref('excluded.json'), sha256: eb.ref('excluded.sha256'), origin: eb.ref('excluded.origin'),
-      uploader: eb.ref('excluded.uploader'), created_at: eb.ref('excluded.created_at'),
-    }))).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+/** Owner of the scanner's own fragments (see LayerFragmentsTable.owner). */
+const SCANNER_OWNER = '';
+
+function owners(lookup: FragmentLookup | undefined): string[] {
+  const owner = lookup?.owner;
+  return owner === undefined || owner === null || owner === SCANNER_OWNER ? [SCANNER_OWNER] : [SCANNER_OWNER, owner];
 }
 
-async function missingFragments(db: Kysely<Database>, digests: readonly string[], analyzers: string): Promise<string[]> {
+async function getFragment(db: Kysely<Database>, digest: string, analyzers: string, lookup: FragmentLookup | undefined): Promise<{ json: string; origin: FragmentOrigin } | undefined> {
+  const rows = await db.selectFrom('layer_fragments').select(['json', 'origin', 'owner'])
+    .where('digest', '=', digest).where('analyzers', '=', analyzers).where('owner', 'in', owners(lookup)).execute();
+  // The scanner's own first: it read the layer.
+  const row = rows.find((r) => r.owner === SCANNER_OWNER) ?? rows[0];
+  return row === undefined ? undefined : { json: row.json, origin: row.origin as FragmentOrigin };
+}
+
+async function putFragment(db: Kysely<Database>, at: string, fragment: FragmentPut): Promise<boolean> {
+  const sha256 = createHash('sha256').update(fragment.json).digest('hex');
+  if (fragment.origin === 'upload') {
+    const uploader = fragment.uploader;
+    if (uploader === undefined || uploader === null || uploader === SCANNER_OWNER) throw new StoreError('INVALID_INPUT', 'an uploaded fragment needs its uploader');
+    return db.transaction().execute(async (trx) => {
+      const scanned = await trx.selectFrom('layer_fragments').select('owner')
+        .where('digest', '=', fragment.digest).where('analyzers', '=', fragment.analyzers).where('owner', '=', SCANNER_OWNER).executeTakeFirst();
+      if (scanned !== undefined) return false;
+      const result = await trx.insertInto('layer_fragments')
+        .values({ digest: fragment.digest, analyzers: fragment.analyzers, owner: uploader, json: fragment.json, sha256, origin: 'upload', created_at: at })
+        .onConflict((oc) => oc.columns(['digest', 'analyzers', 'owner']).doNothing()).executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    });
+  }
+  return db.transaction().execute(async (trx) => {
+    // The scanner read the layer: every claim about it by an upload is superseded.
+    await trx.deleteFrom('layer_fragments')
+      .where('digest', '=', fragment.digest).where('analyzers', '=', fragment.analyzers).where('owner', '<>', SCANNER_OWNER).execute();
+    const result = await trx.insertInto('layer_fragments')
+      .values({ digest: fragment.digest, analyzers: fragment.analyzers, owner: SCANNER_OWNER, json: fragment.json, sha256, origin: 'scan', created_at: at })
+      .onConflict((oc) => oc.columns(['digest', 'analyzers', 'owner']).doUpdateSet((eb) => ({
+        json: eb.ref('excluded.json'), sha256: eb.ref('excluded.sha256'), origin: eb.ref('excluded.origin'), created_at: eb.ref('excluded.created_at'),
+      }))).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  });
+}
+
+async function missingFragments(db: Kysely<Database>, digests: readonly string[], analyzers: string, lookup: FragmentLookup | undefined): Promise<string[]> {
   const unique = [...new Set(digests)];
   const present = new Set<string>();
+  const who = owners(lookup);
   for (let i = 0; i < unique.length; i += 500) {
     const slice = unique.slice(i, i + 500);
-    const rows = await db.selectFrom('layer_fragments').select('digest').where('analyzers', '=', analyzers).where('digest', 'in', slice).execute();
+    const rows = await db.selectFrom('layer_fragments').select('digest')
+      .where('analyzers', '=', analyzers).where('owner', 'in', who).where('digest', 'in', slice).execute();
     for (const row of rows) present.add(row.digest);
   }
   return unique.filter((d) => !present.has(d));
@@ -446,11 +510,8 @@ export function scanStore(use: Use, now: () => Date): ScanStore {
       const chunks = await db.selectFrom('upload_blob_chunks').select(sql<string | number>`count(*)`.as('n')).executeTakeFirstOrThrow();
       return { blobs: Number(blobs.n), chunks: Number(chunks.n) };
     }),
-    getFragment: (digest, analyzers) => use(async (db) => {
-      const row = await db.selectFrom('layer_fragments').select(['json', 'origin']).where('digest', '=', digest).where('analyzers', '=', analyzers).executeTakeFirst();
-      return row === undefined ? undefined : { json: row.json, origin: row.origin as FragmentOrigin };
-    }),
+    getFragment: (digest, analyzers, lookup) => use((db) => getFragment(db, digest, analyzers, lookup)),
     putFragment: (fragment) => use((db) => putFragment(db, at(), fragment)),
-    missingFragments: (digests, analyzers) => use((db) => missingFragments(db, digests, analyzers)),
+    missingFragments: (digests, analyzers, lookup) => use((db) => missingFragments(db, digests, analyzers, lookup)),
   };
 }

@@ -223,6 +223,7 @@ export interface LayerFragmentsTable {
   json: string;
   sha256: string;
   origin: string;
-  uploader: string | null;
+  /** '' for the scanner's own fragment (trusted by every scan); else the uploader's quota key. */
+  owner: string;
   created_at: string;
 }

@@ -405,9 +405,53 @@ function suite(dialect: string, factory: TargetFactory): void {
         });
         const id = posted.json<{ scan: { id: string } }>().scan.id;
         await h.runJobs();
-        for (const d of digests) assert.equal((await h.store.scans.getFragment(d, before0.analyzers))?.origin, 'upload', `${d} came from the upload, not a layer read`);
+        for (const d of digests) assert.equal((await h.store.scans.getFragment(d, before0.analyzers, { owner: key('alice') }))?.origin, 'upload', `${d} came from the upload, not a layer read`);
         const findings = (await h.app.inject({ url: `/api/v1/scans/${id}/findings` })).body;
         assert.equal(findings, asServer(expected.imageJson, CLI_IMAGE, 'upload:sample-image.tar'));
+      } finally {
+        await h.close();
+      }
+    });
+
+    test('layers: one caller\'s uploaded fragments never change what another caller\'s scan finds', async () => {
+      const h = await harness(factory, join(work, `home-${dialect}-7`));
+      try {
+        const fragments = await builderFragments();
+        const digests = fragments.map((f) => f.layer);
+        const as = (user: string) => ({ 'x-test-user': user });
+        // Mallory claims every layer of the shared image holds nothing.
+        for (const f of fragments) {
+          const empty = { ...f, files: [], symlinks: [], whiteouts: [], opaqueDirs: [], issues: [] };
+          const put = await h.app.inject({ method: 'PUT', url: `/api/v1/layers/${f.layer}`, payload: empty, headers: as('mallory') });
+          assert.equal(put.statusCode, 201, put.body);
+        }
+        const missingFor = async (user: string) => (await h.app.inject({
+          method: 'POST', url: '/api/v1/layers/missing', payload: { digests }, headers: as(user),
+        })).json<{ missing: string[] }>().missing;
+        assert.deepEqual(await missingFor('mallory'), []);
+        assert.deepEqual(await missingFor('bob'), digests, 'another caller is not told the layers are known');
+
+        const scanAs = async (user: string): Promise<string> => {
+          const posted = await h.app.inject({
+            method: 'POST', url: '/api/v1/scans', payload: createReadStream(IMAGE_TAR),
+            headers: { ...as(user), 'content-type': 'application/x-tar', 'content-disposition': 'attachment; filename="sample-image.tar"' },
+          });
+          assert.equal(posted.statusCode, 202, posted.body);
+          await h.runJobs();
+          return posted.json<{ scan: { id: string } }>().scan.id;
+        };
+        const mallorys = await scanAs('mallory');
+        const bobs = await scanAs('bob');
+        const findingsOf = async (id: string) => (await h.app.inject({ url: `/api/v1/scans/${id}/findings` })).json<{ findings: unknown[] }>().findings;
+        assert.equal((await findingsOf(mallorys)).length, 0, 'her own scan used her own claim');
+        const bobText = (await h.app.inject({ url: `/api/v1/scans/${bobs}/findings` })).body;
+        assert.equal(bobText, asServer(expected.imageJson, CLI_IMAGE, 'upload:sample-image.tar'), 'bob\'s scan read the layers');
+        assert.ok(JSON.parse(bobText).findings.length > 0);
+        // Bob's scan read the layers: its fragments replace mallory's claims for everyone.
+        for (const d of digests) {
+          assert.equal((await h.store.scans.getFragment(d, fragments[0]!.analyzers, { owner: key('mallory') }))?.origin, 'scan');
+        }
+        assert.equal((await findingsOf(await scanAs('mallory'))).length, JSON.parse(bobText).findings.length);
       } finally {
         await h.close();
       }

@@ -50,7 +50,10 @@ export function layerRoutes(options: LayerRoutesOptions = {}): ServerPart {
         body: MissingBody,
         response: { 200: MissingResult, 400: errorRef },
       },
-    }, async (request) => ({ missing: await ctx.store.scans.missingFragments(request.body.digests, analyzers), analyzers }));
+    }, async (request) => ({
+      missing: await ctx.store.scans.missingFragments(request.body.digests, analyzers, { owner: request.principal.quotaKey }),
+      analyzers,
+    }));
 
     app.put('/api/v1/layers/:digest', {
       config: { scope: 'scan' },
