@@ -2,6 +2,7 @@ import { SCAN_JOB_KIND } from '../scan/index.js';
 import { feedRunHandler, type FeedRunDeps } from './feed-run.js';
 import type { HandlerRegistry } from './handler.js';
 import { scanRunHandler, type ScanRunDeps } from './scan-run.js';
+import { UPLOAD_RETENTION_JOB, uploadRetentionHandler, type UploadRetentionDeps } from './upload-retention.js';
 
 /*
  * The one registry of job kinds a worker runs (`stella worker` and the in-process SQLite worker).
@@ -12,9 +13,10 @@ import { scanRunHandler, type ScanRunDeps } from './scan-run.js';
 export const JOB_KINDS = {
   feedRun: 'feed-run',
   scan: SCAN_JOB_KIND,
+  uploadRetention: UPLOAD_RETENTION_JOB,
 } as const;
 
-export interface HandlerDeps extends FeedRunDeps {
+export interface HandlerDeps extends FeedRunDeps, UploadRetentionDeps {
   /** Scans: advisories from this snapshot folder instead of the store (tests, demos). */
   readonly advisoriesDir?: string;
   /** Scans: where uploads are staged while scanned (default <stellaHome>/tmp). */
@@ -35,5 +37,6 @@ export function jobHandlers(deps: HandlerDeps): HandlerRegistry {
       ...(deps.maxSbomBytes === undefined ? {} : { maxSbomBytes: deps.maxSbomBytes }),
       ...(deps.registry === undefined ? {} : { registry: deps.registry }),
     }),
+    [JOB_KINDS.uploadRetention]: uploadRetentionHandler(deps.uploadMaxAgeMs === undefined ? {} : { uploadMaxAgeMs: deps.uploadMaxAgeMs }),
   };
 }

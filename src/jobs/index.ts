@@ -21,4 +21,5 @@ export {
 export { feedRunHandler, parseFeedRunPayload, type FeedRunDeps, type FeedRunPayload } from './feed-run.js';
 export { JOB_KINDS, jobHandlers, type HandlerDeps } from './handlers.js';
 export { scanRunHandler, type ScanRunDeps } from './scan-run.js';
+export { UPLOAD_MAX_AGE_MS, UPLOAD_RETENTION_JOB, uploadRetentionHandler, type UploadRetentionDeps } from './upload-retention.js';
 export type { Job, JobFilter, JobStatus } from '../store/index.js';

@@ -138,8 +138,13 @@ export interface ScanStore {
   /** The complete blob, one chunk per step; NOT_FOUND / CORRUPT when chunks are missing or the hash differs. */
   readBlob(id: string): AsyncIterable<Buffer>;
   deleteBlob(id: string): Promise<boolean>;
-  /** Removes blobs still 'writing' (an upload whose process died) created before `before`. */
-  deleteIncompleteBlobs(before: Date): Promise<number>;
+  /**
+   * Removes the uploads nothing will read, created before `before`: blobs still 'writing' (the
+   * uploading process died or the client vanished mid-body) and complete blobs no queued or running
+   * scan names (the process died between storing the upload and recording its scan). A scan's own
+   * upload is removed with its results; this is the sweep for what fell between.
+   */
+  deleteAbandonedBlobs(before: Date): Promise<{ incomplete: number; unreferenced: number }>;
   /** Rows in the blob tables (tests, metrics). */
   countBlobs(): Promise<{ blobs: number; chunks: number }>;
 
@@ -402,6 +407,40 @@ async function* readBlob(use: Use, id: string): AsyncGenerator<Buffer> {
   if (size !== blob.size || sha256 !== blob.sha256) throw new StoreError('CORRUPT', `blob ${id}: read ${size} bytes hashing to ${sha256}, stored ${blob.size} bytes hashing to ${blob.sha256 ?? 'nothing'}`);
 }
 
+async function deleteAbandonedBlobs(db: Kysely<Database>, before: Date): Promise<{ incomplete: number; unreferenced: number }> {
+  const old = await db.selectFrom('upload_blobs').select(['id', 'status']).where('created_at', '<', before.toISOString()).execute();
+  if (old.length === 0) return { incomplete: 0, unreferenced: 0 };
+  // Scans that will still read their upload. Their number is bounded by the queue, not by history.
+  const pending = await db.selectFrom('scans').select('input').where('status', 'in', ['queued', 'running']).execute();
+  const wanted = new Set<string>();
+  for (const { input } of pending) {
+    try {
+      const blobId = (JSON.parse(input) as { blobId?: unknown }).blobId;
+      if (typeof blobId === 'string') wanted.add(blobId);
+    } catch {
+      // A scan row whose input does not parse fails when run; it names no blob we could keep.
+    }
+  }
+  let incomplete = 0;
+  let unreferenced = 0;
+  for (const blob of old) {
+    if (wanted.has(blob.id)) continue;
+    // Re-checked inside the transaction: a scan may have been recorded for it since the list above.
+    const deleted = await db.transaction().execute(async (trx) => {
+      if (blob.status !== 'writing') {
+        const named = await trx.selectFrom('scans').select('id').where('status', 'in', ['queued', 'running'])
+          .where('input', 'like', `%${blob.id}%`).executeTakeFirst();
+        if (named !== undefined) return false;
+      }
+      return deleteBlobIn(trx, blob.id);
+    });
+    if (!deleted) continue;
+    if (blob.status === 'writing') incomplete += 1;
+    else unreferenced += 1;
+  }
+  return { incomplete, unreferenced };
+}
+
 /** Owner of the scanner's own fragments (see LayerFragmentsTable.owner). */
 const SCANNER_OWNER = '';
 
@@ -500,11 +539,7 @@ export function scanStore(use: Use, now: () => Date): ScanStore {
     }),
     readBlob: (id) => readBlob(use, id),
     deleteBlob: (id) => use((db) => db.transaction().execute((trx) => deleteBlobIn(trx, id))),
-    deleteIncompleteBlobs: (before) => use(async (db) => {
-      const stale = await db.selectFrom('upload_blobs').select('id').where('status', '=', 'writing').where('created_at', '<', before.toISOString()).execute();
-      for (const { id } of stale) await db.transaction().execute((trx) => deleteBlobIn(trx, id));
-      return stale.length;
-    }),
+    deleteAbandonedBlobs: (before) => use((db) => deleteAbandonedBlobs(db, before)),
     countBlobs: () => use(async (db) => {
       const blobs = await db.selectFrom('upload_blobs').select(sql<string | number>`count(*)`.as('n')).executeTakeFirstOrThrow();
       const chunks = await db.selectFrom('upload_blob_chunks').select(sql<string | number>`count(*)`.as('n')).executeTakeFirstOrThrow();

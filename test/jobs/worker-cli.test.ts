@@ -50,7 +50,7 @@ test('stella worker refuses bad options with a usage error', async () => {
     [['--lease', '60'], /--lease wants a duration/],
     [['--lease', '500ms'], /--lease must be at least 1s/],
     [['--concurrency', '0'], /--concurrency wants a whole number/],
-    [['--kind', 'nope'], /unknown job kind "nope" \(known: access-log-retention, feed-run, scan\)/],
+    [['--kind', 'nope'], /unknown job kind "nope" \(known: access-log-retention, feed-run, scan, upload-retention\)/],
   ] as const) {
     const result = await stella(['worker', '--database-url', ':memory:', ...args]);
     assert.equal(result.status, 2);
