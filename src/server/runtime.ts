@@ -1,4 +1,4 @@
-import { createJobQueue, jobHandlers, runScheduler, startWorker, type HandlerDeps, type HandlerRegistry, type JobQueue, type WorkerHandle } from '../jobs/index.js';
+import { createJobQueue, JOB_KINDS, jobHandlers, runScheduler, startWorker, type HandlerDeps, type HandlerRegistry, type JobQueue, type WorkerHandle } from '../jobs/index.js';
 import type { JsonValue } from '../store/index.js';
 import { ACCESS_LOG_RETENTION_JOB, accessLogRetentionJob } from './access-log/index.js';
 import { defaultParts, defaultQuota } from './compose.js';
@@ -6,7 +6,7 @@ import { startServer, type RunningServer, type StartServerOptions } from './serv
 
 /*
  * The whole `stella serve`: the API (startServer + defaultParts), the store-backed job queue its
- * routes enqueue into, the hourly access-log retention schedule, and — on the embedded SQLite
+ * routes enqueue into, the hourly access-log and upload retention schedules, and — on the embedded SQLite
  * default — an in-process worker that runs the jobs. On PostgreSQL the jobs are left to any
  * number of `stella worker` processes.
  */
@@ -74,6 +74,11 @@ export async function startStellaServer(options: StellaServerOptions): Promise<S
       }),
     });
   }
-  scheduling = runScheduler({ queue: jobQueue, schedules: [{ kind: ACCESS_LOG_RETENTION_JOB, everyMs: HOUR_MS }], signal: scheduler.signal, log });
+  scheduling = runScheduler({
+    queue: jobQueue,
+    schedules: [{ kind: ACCESS_LOG_RETENTION_JOB, everyMs: HOUR_MS }, { kind: JOB_KINDS.uploadRetention, everyMs: HOUR_MS }],
+    signal: scheduler.signal,
+    log,
+  });
   return { ...running, queue: jobQueue, ...(worker === undefined ? {} : { worker }) };
 }
