@@ -6,6 +6,7 @@ import type { Principal, ServerContext, ServerPart } from './context.js';
 import { ApiError, ApiErrorSchema, errorBody, mapError } from './errors.js';
 import { DOCS_PREFIX, rawSecurityHeaderLines, registerSecurityHeaders, securityHeadersFor } from './headers.js';
 import { healthRoutes } from './routes/health.js';
+import type { TrustProxy } from './trust-proxy.js';
 
 /*
  * The fastify app, not listening: core hooks (security headers, one error shape, 404s), OpenAPI
@@ -24,6 +25,15 @@ export interface BuildAppOptions {
   version?: string;
   /** /readyz answers 503 when the store has not answered within this (default 2000 ms). */
   readyTimeoutMs?: number;
+  /** Reverse proxies trusted to name the client (trust-proxy.ts); default none: the socket peer is the client. */
+  trustProxy?: TrustProxy;
+}
+
+/** fastify's trustProxy: false, the trusted addresses, or for a hop count the nearest `hops` hops (0 = the socket peer). */
+function trustProxyOption(trust: TrustProxy | undefined): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === undefined) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 }
 
 /** Scopes an anonymous caller holds (documented as optional security in OpenAPI). */
@@ -40,6 +50,7 @@ export async function buildApp(ctx: ServerContext, parts: readonly ServerPart[],
     // header-less 503 written past the hooks.
     return503OnClosing: false,
     requestIdHeader: false,
+    trustProxy: trustProxyOption(options.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 1024 },
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),

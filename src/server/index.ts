@@ -30,3 +30,4 @@ export {
 } from './access-log/index.js';
 export { startStellaServer, stellaJobHandlers, type StellaServer, type StellaServerOptions } from './runtime.js';
 export { issueAdminToken, seedAdvisories, seedScan } from './seed.js';
+export { parseTrustProxy, TrustProxyError, type TrustProxy, type TrustProxyErrorCode } from './trust-proxy.js';

@@ -8,6 +8,7 @@ import type { QuotaLedger, ServerContext, ServerPart } from './context.js';
 import { ApiError } from './errors.js';
 import { createLogger } from './logger.js';
 import { resolveTls } from './tls.js';
+import type { TrustProxy } from './trust-proxy.js';
 
 /*
  * `stella serve`: open the store, resolve TLS, build the app with the given parts, listen, and
@@ -30,6 +31,8 @@ export interface StartServerOptions {
   tlsProvider?: string;
   /** Plain HTTP (logs a warning). */
   insecureHttp?: boolean;
+  /** Reverse proxies trusted to name the client in X-Forwarded-For (parseTrustProxy); default none. */
+  trustProxy?: TrustProxy;
   /** Registered after the core in this order (the auth hook first, then routes). */
   parts?: (ctx: ServerContext) => readonly ServerPart[] | Promise<readonly ServerPart[]>;
   /** The quota ledger over the opened store. Without one, scans answer 503 (nothing is counted). */
@@ -102,6 +105,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
       ...(serverFactory === undefined ? {} : { serverFactory }),
       ...(options.version === undefined ? {} : { version: options.version }),
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     });
     await app.listen({
       host: options.host ?? '127.0.0.1',

@@ -19,6 +19,7 @@ interface ServeOptions {
   seedScan?: string;
   adminToken?: boolean;
   offline?: boolean;
+  trustProxy?: string;
 }
 
 export function registerServe(program: Command, io: CliIo, setExit: (code: number) => void, version: string): void {
@@ -36,6 +37,7 @@ export function registerServe(program: Command, io: CliIo, setExit: (code: numbe
     .option('--seed-scan <archive>', 'when the store has no scans, submit this image archive as the first scan')
     .option('--admin-token', 'print a new admin token (valid 30 days) on stdout at start')
     .option('--offline', 'feed jobs never reach the network')
+    .option('--trust-proxy <proxies>', 'reverse proxies allowed to name the client in X-Forwarded-For: comma-separated IPs/CIDRs (or loopback, linklocal, uniquelocal), or a hop count; default none')
     .action(async (options: ServeOptions) => setExit(await serve(io, options, version)));
 }
 
@@ -52,6 +54,13 @@ async function serve(io: CliIo, options: ServeOptions, version: string): Promise
   const [server, { defaultStellaHome }] = await Promise.all([
     import('../../server/index.js'), import('../../scan/index.js'),
   ]);
+  let trustProxy;
+  try {
+    trustProxy = options.trustProxy === undefined ? undefined : server.parseTrustProxy(options.trustProxy);
+  } catch (error) {
+    await write(io.stderr, `stella serve: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
   let running;
   try {
     if (options.seedAdvisories !== undefined) {
@@ -74,6 +83,7 @@ async function serve(io: CliIo, options: ServeOptions, version: string): Promise
       ...(options.tlsKey === undefined ? {} : { tlsKey: options.tlsKey }),
       ...(options.tlsProvider === undefined ? {} : { tlsProvider: options.tlsProvider }),
       insecureHttp: options.insecureHttp === true,
+      ...(trustProxy === undefined ? {} : { trustProxy }),
       ...(options.offline === true ? { offline: true } : {}),
       stderr: io.stderr,
       version,
