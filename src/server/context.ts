@@ -53,7 +53,7 @@ export interface ServerContext {
   readonly store: Store;
   readonly stellaHome: string;
   readonly now: () => Date;
-  /** The throttling waits; tests inject a recorder instead of sleeping. */
+  /** The throttling waits and a submission's `?wait=` polling; tests inject a recorder instead of sleeping. */
   readonly sleep: (ms: number) => Promise<void>;
   /** Application log (pino). Never given a raw IP or a token. */
   readonly logger: Logger;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -91,6 +91,20 @@ describe('stella serve on the embedded default, seeded', () => {
     try {
       const token = await issueAdminToken(again.context, 'test', 3600);
       assert.equal(await seedScan(again.app, again.context.store, join(ROOT, 'samples', 'sample-image.tar'), token), undefined);
+      // ?wait=: the answer comes once the in-process worker has finished the scan.
+      const waited = await fetch(`${again.url}/api/v1/scans?wait=120`, {
+        method: 'POST', body: readFileSync(join(ROOT, 'samples', 'sample-image.tar')),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-tar' },
+      });
+      assert.equal(waited.status, 200, await waited.clone().text());
+      const { scan } = (await waited.json()) as { scan: { id: string; status: string; summary: { findings: number } } };
+      assert.equal(waited.headers.get('location'), `/api/v1/scans/${scan.id}`);
+      assert.deepEqual([scan.status, scan.summary.findings], ['done', 7]);
+      const now = await fetch(`${again.url}/api/v1/scans/${scan.id}/findings`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(now.status, 200, 'findings at once, no polling');
+      // The server schedules its hourly maintenance jobs.
+      const kinds = new Set((await again.queue.list()).map((j) => j.kind));
+      assert.ok(kinds.has('access-log-retention') && kinds.has('upload-retention'), [...kinds].join(','));
     } finally {
       await again.close();
     }

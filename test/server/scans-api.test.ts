@@ -17,7 +17,7 @@ import { buildApp } from '../../src/server/app.js';
 import { SCOPES, type Principal, type ServerContext, type ServerPart } from '../../src/server/context.js';
 import { createQuotaLedger } from '../../src/server/quota/index.js';
 import { layerRoutes } from '../../src/server/routes/layers.js';
-import { scanRoutes } from '../../src/server/routes/scans.js';
+import { scanRoutes, waitForScan } from '../../src/server/routes/scans.js';
 
 /*
  * The scan API end to end on the real app (buildApp): uploads of the shipped sample image
@@ -54,6 +54,8 @@ interface Harness {
   store: Store;
   queued: string[];
   sleeps: number[];
+  /** Called by the injected sleep after recording it (a worker acting while a request waits). */
+  onSleep?: () => Promise<unknown>;
   /** Runs every queued scan job, as a worker would. */
   runJobs(): Promise<unknown[]>;
   close(): Promise<void>;
@@ -68,9 +70,9 @@ async function harness(factory: TargetFactory, home: string, maxUploadBytes = 64
     store,
     stellaHome: home,
     now: () => NOW,
-    sleep: (ms) => {
+    sleep: async (ms) => {
       sleeps.push(ms);
-      return Promise.resolve();
+      await result.onSleep?.();
     },
     logger: pino({ level: 'silent' }),
     runJobsInProcess: true,
@@ -85,7 +87,7 @@ async function harness(factory: TargetFactory, home: string, maxUploadBytes = 64
   const app = await buildApp(ctx, [testPrincipals, scanRoutes({ enqueue, toolVersion: VERSION, uploadChunkSize: 4096 }), layerRoutes()]);
   await app.ready();
   const handler = scanJobHandler(store, { stellaHome: home, now: () => NOW, advisoriesDir: SNAPSHOT });
-  return {
+  const result: Harness = {
     app,
     store,
     queued,
@@ -101,6 +103,7 @@ async function harness(factory: TargetFactory, home: string, maxUploadBytes = 64
       await target.dispose();
     },
   };
+  return result;
 }
 
 /** `stella scan` output with the CLI's target spelled as the server's. */
@@ -408,6 +411,47 @@ function suite(dialect: string, factory: TargetFactory): void {
         for (const d of digests) assert.equal((await h.store.scans.getFragment(d, before0.analyzers, { owner: key('alice') }))?.origin, 'upload', `${d} came from the upload, not a layer read`);
         const findings = (await h.app.inject({ url: `/api/v1/scans/${id}/findings` })).body;
         assert.equal(findings, asServer(expected.imageJson, CLI_IMAGE, 'upload:sample-image.tar'));
+      } finally {
+        await h.close();
+      }
+    });
+
+    test('?wait=: 202 once the wait is spent when no worker finishes the scan; above the maximum 400', async () => {
+      const h = await harness(factory, join(work, `home-${dialect}-8`));
+      try {
+        const sbom = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, components: [] });
+        const post = (wait: number) => h.app.inject({ method: 'POST', url: `/api/v1/scans?wait=${wait}`, payload: sbom, headers: { 'content-type': 'application/vnd.cyclonedx+json' } });
+        const waited = await post(5);
+        assert.equal(waited.statusCode, 202, waited.body);
+        const { scan } = waited.json<{ scan: { id: string; status: string } }>();
+        assert.equal(scan.status, 'queued');
+        assert.equal(waited.headers.location, `/api/v1/scans/${scan.id}`);
+        // The polls slept through the injected wait: short first, never more than 500 ms at a time, 5 s in all.
+        assert.equal(h.sleeps.reduce((a, b) => a + b, 0), 5000);
+        assert.deepEqual(h.sleeps.slice(0, 5), [50, 100, 200, 400, 500]);
+        assert.ok(h.sleeps.every((ms) => ms <= 500));
+        const tooLong = await post(301);
+        assert.equal(tooLong.statusCode, 400);
+        assert.equal(tooLong.json<{ error: { code: string } }>().error.code, 'VALIDATION');
+        // A scan that a worker finishes while the request waits: 200 with its final state. (The
+        // worker here runs inside the first poll's sleep.)
+        await h.runJobs();
+        h.sleeps.length = 0;
+        h.onSleep = () => h.runJobs();
+        const done = await post(30);
+        assert.equal(done.statusCode, 200, done.body);
+        const finished = done.json<{ scan: { id: string; status: string; summary: { packages: number } } }>().scan;
+        assert.deepEqual([finished.status, finished.summary.packages], ['done', 0]);
+        assert.equal(done.headers.location, `/api/v1/scans/${finished.id}`);
+        assert.deepEqual(h.sleeps, [50], 'one poll interval, then the finished scan');
+        // A client that leaves ends the polling at the next poll (the route's gone() is its socket closing).
+        const left = (await post(0)).json<{ scan: { id: string } }>().scan.id;
+        const slept: number[] = [];
+        let polls = 0;
+        const gone = () => (polls += 1) > 3;
+        const sleep = (ms: number) => { slept.push(ms); return Promise.resolve(); };
+        assert.equal(await waitForScan({ store: h.store, now: () => NOW, sleep }, left, 300, gone), undefined);
+        assert.deepEqual(slept, [50, 100, 200]);
       } finally {
         await h.close();
       }

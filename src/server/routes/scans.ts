@@ -86,9 +86,41 @@ const ScanList = Type.Object({
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
+/** Longest `?wait=` a submission may hold its connection for, in seconds. */
+export const MAX_WAIT_SECONDS = 300;
+
 const PostQuery = Type.Object({
   platform: Type.Optional(Type.String({ pattern: PLATFORM.source, description: 'os/arch[/variant] to pick from a multi-platform image (default linux/amd64)' })),
+  wait: Type.Integer({
+    minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0,
+    description: `Seconds (0–${MAX_WAIT_SECONDS}) to wait for the scan to finish before answering: 200 with the finished scan (status done or failed), or 202 as without it when the time is up. 0: answer 202 at once.`,
+  }),
 }, { additionalProperties: false });
+
+/** Poll interval while waiting for a scan: short first (small SBOMs finish fast), then at most this. */
+const WAIT_POLL_MS = { first: 50, max: 500 } as const;
+
+/**
+ * Waits for scan `id` to finish, polling the store (on PostgreSQL other processes run the jobs).
+ * Gives up after `seconds` by the context's clock or once the waits it slept add up to that (so a
+ * test's instant sleep cannot spin forever), or when `gone()` says the client left.
+ */
+export async function waitForScan(ctx: Pick<ServerContext, 'store' | 'now' | 'sleep'>, id: string, seconds: number, gone: () => boolean): Promise<ScanRecord | undefined> {
+  const budget = seconds * 1000;
+  const deadline = ctx.now().getTime() + budget;
+  let slept = 0;
+  let interval: number = WAIT_POLL_MS.first;
+  for (;;) {
+    const scan = await ctx.store.scans.getScan(id);
+    if (scan !== undefined && (scan.status === 'done' || scan.status === 'failed')) return scan;
+    const left = Math.min(deadline - ctx.now().getTime(), budget - slept);
+    if (left <= 0 || gone()) return undefined;
+    const pause = Math.min(interval, left);
+    await ctx.sleep(pause);
+    slept += pause;
+    interval = Math.min(interval * 2, WAIT_POLL_MS.max);
+  }
+}
 
 const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
@@ -565,11 +597,12 @@ export function scanRoutes(options: ScanRoutesOptions): ServerPart {
             'as application/json; an SBOM (CycloneDX JSON/XML, SPDX 2 JSON/tag-value, SPDX 3, Syft, Trivy JSON) detected, or named by',
             `X-Stella-Sbom-Type (${SBOM_FAMILIES.join(', ')}). Uploads are streamed into the store and limited in size (413).`,
             'Counts against the daily scan quota (X-Stella-Quota-* headers; 429 with Retry-After past it).',
+            `With ?wait=N (up to ${MAX_WAIT_SECONDS} s) the answer waits for the scan: 200 once it is done or failed, else 202 after N seconds.`,
           ].join(' '),
           tags: ['scans'],
           querystring: PostQuery,
           headers: Type.Object({ 'x-stella-sbom-type': Type.Optional(Type.String({ maxLength: 40 })) }),
-          response: { 202: ScanEnvelope, 400: errorRef, 403: errorRef, 413: errorRef, 415: errorRef, 429: errorRef },
+          response: { 200: ScanEnvelope, 202: ScanEnvelope, 400: errorRef, 403: errorRef, 413: errorRef, 415: errorRef, 429: errorRef },
         },
       }, async (request, reply) => {
         await scanQuota(request, reply, ctx);
@@ -589,7 +622,17 @@ export function scanRoutes(options: ScanRoutesOptions): ServerPart {
           await ctx.store.scans.failScan(scan.id, 'could not queue the scan', { deleteBlob: accepted.blobId }).catch(() => false);
           throw error;
         }
-        return reply.code(202).header('location', scanPath(scan.id)).send({ scan: view(scan) });
+        reply.header('location', scanPath(scan.id));
+        if (request.query.wait > 0) {
+          let gone = false;
+          reply.raw.once('close', () => {
+            gone = !reply.raw.writableFinished;
+          });
+          const finished = await waitForScan(ctx, scan.id, request.query.wait, () => gone);
+          if (finished !== undefined) return reply.code(200).send({ scan: view(finished) });
+          return reply.code(202).send({ scan: view((await ctx.store.scans.getScan(scan.id)) ?? scan) });
+        }
+        return reply.code(202).send({ scan: view(scan) });
       });
     });
   };
