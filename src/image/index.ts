@@ -14,6 +14,7 @@ export {
 export { DEFAULT_WALK_LIMITS, walkLayer, type EntryInfo, type FileConsumer, type RawLayer, type SkippedFile, type WalkLimits, type WalkOptions } from './walk.js';
 export { walkDirectory, type DirectoryWalkOptions } from './walk-dir.js';
 export { normalizeImagePath, resolveInImage } from './paths.js';
+export { internalAddressPolicy, type AddressPolicy } from './address-policy.js';
 export { openRegistry, RegistryBlobStore, type RegistryOptions } from './registry.js';
 export { RegistryError, isRegistryError, type RegistryErrorCode } from './registry-errors.js';
 export { parseRegistryReference, formatReference, type RegistryReference } from './registry-reference.js';

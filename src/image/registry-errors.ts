@@ -20,7 +20,11 @@ export type RegistryErrorCode =
   /** The request would need plain HTTP to a host that is not loopback nor listed as insecure. */
   | 'INSECURE'
   /** An answer the Distribution API does not allow (status, redirect loop, token response). */
-  | 'PROTOCOL';
+  | 'PROTOCOL'
+  /** The registry (or a redirect or token realm) is at an address the caller's policy refuses (see address-policy.ts). */
+  | 'FORBIDDEN_ADDRESS'
+  /** A registry option is malformed (e.g. a --registry-allow entry that is not a CIDR range). */
+  | 'BAD_OPTION';
 
 export class RegistryError extends StellaError<RegistryErrorCode> {
   constructor(code: RegistryErrorCode, message: string, options?: { cause?: unknown }) {

@@ -1,6 +1,9 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
+import type { AddressPolicy } from './address-policy.js';
 import { RegistryError } from './registry-errors.js';
 
 export interface HttpClientOptions {
@@ -15,6 +18,31 @@ export interface HttpClientOptions {
   readonly sleep: (ms: number) => Promise<void>;
   /** For Retry-After given as an HTTP date. */
   readonly now: () => number;
+  /** Checked on every connection, on the address it goes to (IP literal or what DNS answered). */
+  readonly addressPolicy?: AddressPolicy;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** dns.lookup, refusing (before any connection) an answer the policy forbids. */
+function guardedLookup(policy: AddressPolicy) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error !== null) {
+        callback(error, options.all === true ? [] : '', undefined);
+        return;
+      }
+      for (const { address } of addresses) {
+        const why = policy(address);
+        if (why !== undefined) {
+          callback(new RegistryError('FORBIDDEN_ADDRESS', `${hostname} resolves to ${address}: ${why}`) as NodeJS.ErrnoException, options.all === true ? [] : '', undefined);
+          return;
+        }
+      }
+      if (options.all === true) callback(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -33,11 +61,13 @@ const NOT_TLS = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACK
  * honours Retry-After, and times out idle connections. Bodies are returned as streams.
  */
 export class HttpClient {
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
+  private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
 
   constructor(private readonly options: HttpClientOptions) {
-    this.httpsAgent = new https.Agent({ keepAlive: true, ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] }) });
+    const lookup = options.addressPolicy === undefined ? {} : { lookup: guardedLookup(options.addressPolicy) };
+    this.httpAgent = new http.Agent({ keepAlive: true, ...lookup });
+    this.httpsAgent = new https.Agent({ keepAlive: true, ...lookup, ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca] }) });
   }
 
   /** The final answer (any status but a redirect); after the last retry a 429/5xx is returned as is. */
@@ -86,6 +116,10 @@ export class HttpClient {
     if (url.protocol === 'http:' && !this.options.allowHttp(url.host)) {
       return Promise.reject(new RegistryError('INSECURE', `${url.host} is neither loopback nor listed as insecure: plain HTTP is refused`));
     }
+    // An IP literal is connected to without a lookup: checked here.
+    const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const why = isIP(literal) === 0 ? undefined : this.options.addressPolicy?.(literal);
+    if (why !== undefined) return Promise.reject(new RegistryError('FORBIDDEN_ADDRESS', `${url.host}: ${why}`));
     const secure = url.protocol === 'https:';
     return new Promise((resolve, reject) => {
       const request = (secure ? https : http).request(url, { method: 'GET', headers, agent: secure ? this.httpsAgent : this.httpAgent });

@@ -1,3 +1,4 @@
+import type { AddressPolicy } from './address-policy.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -29,6 +30,8 @@ export interface RegistryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** The clock for Retry-After dates; default Date.now. */
   readonly now?: () => number;
+  /** Addresses that may not be contacted (servers: internalAddressPolicy); default any. */
+  readonly addressPolicy?: AddressPolicy;
 }
 
 const MANIFEST_ACCEPT = [
@@ -73,6 +76,7 @@ export class RegistryBlobStore implements BlobStore {
     const ca = options.caFile === undefined ? undefined : await readCa(options.caFile);
     const http = new HttpClient({
       allowHttp,
+      ...(options.addressPolicy === undefined ? {} : { addressPolicy: options.addressPolicy }),
       ...(ca === undefined ? {} : { ca }),
       timeoutMs: options.timeoutMs ?? 60_000,
       maxRetries: options.maxRetries ?? 4,

@@ -1,3 +1,4 @@
+import { internalAddressPolicy } from '../image/index.js';
 import { SCAN_JOB_KIND } from '../scan/index.js';
 import { feedRunHandler, type FeedRunDeps } from './feed-run.js';
 import type { HandlerRegistry } from './handler.js';
@@ -24,6 +25,12 @@ export interface HandlerDeps extends FeedRunDeps, UploadRetentionDeps {
   /** Scans: SBOM size limit in bytes (the upload limit). */
   readonly maxSbomBytes?: number;
   readonly registry?: ScanRunDeps['registry'];
+  /**
+   * Scans: registry addresses that may be contacted although internal (`--registry-allow`, CIDRs).
+   * Scan jobs come from API callers, so by default a registry on this host or a link-local address
+   * (cloud metadata) is refused: see image/address-policy.ts. A `registry.addressPolicy` overrides.
+   */
+  readonly registryAllow?: readonly string[];
 }
 
 export function jobHandlers(deps: HandlerDeps): HandlerRegistry {
@@ -35,7 +42,7 @@ export function jobHandlers(deps: HandlerDeps): HandlerRegistry {
       ...(deps.advisoriesDir === undefined ? {} : { advisoriesDir: deps.advisoriesDir }),
       ...(deps.workDir === undefined ? {} : { workDir: deps.workDir }),
       ...(deps.maxSbomBytes === undefined ? {} : { maxSbomBytes: deps.maxSbomBytes }),
-      ...(deps.registry === undefined ? {} : { registry: deps.registry }),
+      registry: { addressPolicy: internalAddressPolicy(deps.registryAllow ?? []), ...deps.registry },
     }),
     [JOB_KINDS.uploadRetention]: uploadRetentionHandler(deps.uploadMaxAgeMs === undefined ? {} : { uploadMaxAgeMs: deps.uploadMaxAgeMs }),
   };

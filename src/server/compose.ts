@@ -19,6 +19,8 @@ export interface DefaultPartsOptions {
   enqueue?: EnqueueJob & EnqueueScanJob;
   /** The tool version written into reports and SBOMs. */
   toolVersion?: string;
+  /** false: `{"image": ref}` scans are refused (403). */
+  registryScans?: boolean;
 }
 
 export function defaultParts(options: DefaultPartsOptions = {}): (ctx: ServerContext) => readonly ServerPart[] {
@@ -30,7 +32,9 @@ export function defaultParts(options: DefaultPartsOptions = {}): (ctx: ServerCon
     advisoryRoutes(),
     feedRoutes(enqueue === undefined ? {} : { enqueue }),
     exportRoutes(),
-    ...(enqueue === undefined ? [] : [scanRoutes({ enqueue, toolVersion: options.toolVersion ?? '0.0.0' })]),
+    ...(enqueue === undefined ? [] : [scanRoutes({
+      enqueue, toolVersion: options.toolVersion ?? '0.0.0', ...(options.registryScans === undefined ? {} : { registryScans: options.registryScans }),
+    })]),
     layerRoutes(),
   ];
 }

@@ -18,6 +18,10 @@ export interface StellaServerOptions extends Omit<StartServerOptions, 'parts' | 
   offline?: boolean;
   /** In-process worker concurrency (default 2). */
   workerConcurrency?: number;
+  /** Scans of `{"image": ref}`: false refuses them (403); default true. */
+  registryScans?: boolean;
+  /** Internal registry addresses scans may reach anyway (CIDRs; see HandlerDeps.registryAllow). */
+  registryAllow?: readonly string[];
 }
 
 export interface StellaServer extends RunningServer {
@@ -57,7 +61,11 @@ export async function startStellaServer(options: StellaServerOptions): Promise<S
     },
     parts: (ctx) => {
       queue = createJobQueue({ store: ctx.store, now: ctx.now, onEnqueue: () => worker?.wake() });
-      return defaultParts({ enqueue, ...(options.version === undefined ? {} : { toolVersion: options.version }) })(ctx);
+      return defaultParts({
+        enqueue,
+        ...(options.version === undefined ? {} : { toolVersion: options.version }),
+        ...(options.registryScans === undefined ? {} : { registryScans: options.registryScans }),
+      })(ctx);
     },
   });
   const { context } = running;
@@ -71,6 +79,7 @@ export async function startStellaServer(options: StellaServerOptions): Promise<S
       log,
       handlers: stellaJobHandlers({
         stellaHome: context.stellaHome, ...(options.offline === undefined ? {} : { offline: options.offline }), maxSbomBytes: context.maxUploadBytes,
+        ...(options.registryAllow === undefined ? {} : { registryAllow: options.registryAllow }),
       }),
     });
   }

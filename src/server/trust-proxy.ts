@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import { StellaError } from '../common/index.js';
+import { parseCidr, StellaError } from '../common/index.js';
 
 /*
  * Which reverse proxies may name the client (`stella serve --trust-proxy`). The client IP keys the
@@ -46,17 +45,9 @@ export function parseTrustProxy(text: string): TrustProxy {
 
 function checkEntry(entry: string): void {
   if (NAMED_RANGES.has(entry)) return;
-  const slash = entry.indexOf('/');
-  const address = slash === -1 ? entry : entry.slice(0, slash);
-  const family = isIP(address);
-  if (family === 0) throw new TrustProxyError(`--trust-proxy: ${JSON.stringify(entry)} is not an IP address, CIDR range, loopback, linklocal or uniquelocal`);
-  if (slash === -1) return;
-  const prefixText = entry.slice(slash + 1);
-  const bits = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
-    throw new TrustProxyError(`--trust-proxy: ${JSON.stringify(entry)} has a prefix length outside 0–${bits}`);
-  }
-  if (Number(prefixText) === 0) {
+  const cidr = parseCidr(entry);
+  if (cidr === undefined) throw new TrustProxyError(`--trust-proxy: ${JSON.stringify(entry)} is not an IP address, CIDR range (prefix within the address's bits), loopback, linklocal or uniquelocal`);
+  if (cidr.prefix === 0) {
     throw new TrustProxyError(`--trust-proxy: ${JSON.stringify(entry)} trusts every address: any client could set its own IP; name the proxies' addresses or ranges instead`);
   }
 }

@@ -20,6 +20,8 @@ interface ServeOptions {
   adminToken?: boolean;
   offline?: boolean;
   trustProxy?: string;
+  registryScans?: boolean;
+  registryAllow?: string;
 }
 
 export function registerServe(program: Command, io: CliIo, setExit: (code: number) => void, version: string): void {
@@ -37,6 +39,8 @@ export function registerServe(program: Command, io: CliIo, setExit: (code: numbe
     .option('--seed-scan <archive>', 'when the store has no scans, submit this image archive as the first scan')
     .option('--admin-token', 'print a new admin token (valid 30 days) on stdout at start')
     .option('--offline', 'feed jobs never reach the network')
+    .option('--no-registry-scans', 'refuse scans of registry references (callers upload archives or SBOMs instead)')
+    .option('--registry-allow <cidrs>', 'comma-separated IPs/CIDRs of registries scans may reach although they are on this host or link-local (refused by default: SSRF)')
     .option('--trust-proxy <proxies>', 'reverse proxies allowed to name the client in X-Forwarded-For: comma-separated IPs/CIDRs (or loopback, linklocal, uniquelocal), or a hop count; default none')
     .action(async (options: ServeOptions) => setExit(await serve(io, options, version)));
 }
@@ -55,8 +59,10 @@ async function serve(io: CliIo, options: ServeOptions, version: string): Promise
     import('../../server/index.js'), import('../../scan/index.js'),
   ]);
   let trustProxy;
+  const registryAllow = options.registryAllow === undefined ? undefined : options.registryAllow.split(',').map((e) => e.trim());
   try {
     trustProxy = options.trustProxy === undefined ? undefined : server.parseTrustProxy(options.trustProxy);
+    if (registryAllow !== undefined) (await import('../../image/index.js')).internalAddressPolicy(registryAllow);
   } catch (error) {
     await write(io.stderr, `stella serve: ${(error as Error).message}\n`);
     return EXIT.usage;
@@ -84,6 +90,8 @@ async function serve(io: CliIo, options: ServeOptions, version: string): Promise
       ...(options.tlsProvider === undefined ? {} : { tlsProvider: options.tlsProvider }),
       insecureHttp: options.insecureHttp === true,
       ...(trustProxy === undefined ? {} : { trustProxy }),
+      ...(options.registryScans === false ? { registryScans: false } : {}),
+      ...(registryAllow === undefined ? {} : { registryAllow }),
       ...(options.offline === true ? { offline: true } : {}),
       stderr: io.stderr,
       version,

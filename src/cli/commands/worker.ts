@@ -19,6 +19,7 @@ interface WorkerCommandOptions {
   workerId?: string;
   offline?: boolean;
   allowFrom?: boolean;
+  registryAllow?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -45,6 +46,7 @@ export function registerWorker(program: Command, io: CliIo, setExit: (code: numb
     .option('--worker-id <id>', 'this worker\'s name in leases (default: host-pid-random)')
     .option('--offline', 'feed runs never reach the network')
     .option('--allow-from', 'accept feed-run jobs that read a local path (`from`) on this machine')
+    .option('--registry-allow <cidrs>', 'comma-separated IPs/CIDRs of registries scan jobs may reach although they are on this host or link-local (refused by default: SSRF)')
     .addHelpText('after', '\nCredentials for feed runs come from the environment: GITHUB_TOKEN (GHSA), NVD_API_KEY (NVD).')
     .action(async (options: WorkerCommandOptions) => setExit(await workerCommand(io, options)));
 }
@@ -64,13 +66,19 @@ async function workerCommand(io: CliIo, options: WorkerCommandOptions): Promise<
   const [{ startWorker }, { stellaJobHandlers }, { defaultStellaHome }] = await Promise.all([
     import('../../jobs/index.js'), import('../../server/index.js'), import('../../scan/index.js'),
   ]);
-  const all = stellaJobHandlers({
+  let all: Record<string, JobHandler>;
+  try {
+    all = stellaJobHandlers({
     stellaHome: defaultStellaHome(),
+    ...(options.registryAllow === undefined ? {} : { registryAllow: options.registryAllow.split(',').map((e) => e.trim()) }),
     offline: options.offline === true,
     allowFrom: options.allowFrom === true,
     ...(nonEmpty(process.env.GITHUB_TOKEN) ? { githubToken: process.env.GITHUB_TOKEN } : {}),
     ...(nonEmpty(process.env.NVD_API_KEY) ? { nvdApiKey: process.env.NVD_API_KEY } : {}),
-  });
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
   const kinds = options.kind ?? Object.keys(all);
   const unknown = kinds.find((k) => !(k in all));
   if (unknown !== undefined) return usage(`unknown job kind ${JSON.stringify(unknown)} (known: ${Object.keys(all).sort().join(', ')})`);

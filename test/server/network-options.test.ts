@@ -22,12 +22,13 @@ after(() => rmSync(home, { recursive: true, force: true }));
 
 const SBOM = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, components: [] });
 
-async function start(name: string, trustProxy?: TrustProxy): Promise<StellaServer> {
+async function start(name: string, trustProxy?: TrustProxy, more: { registryScans?: boolean } = {}): Promise<StellaServer> {
   const dir = join(home, name);
   return startStellaServer({
     stellaHome: dir, port: 0, insecureHttp: true, handleSignals: false, offline: true,
     databaseUrl: `sqlite:${join(dir, 'stella.db')}`, stderr: new PassThrough(), logger: pino({ level: 'silent' }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...more,
   });
 }
 
@@ -46,7 +47,7 @@ async function loggedIps(server: StellaServer): Promise<string[]> {
   return rows.filter((r) => r.route === '/api/v1/scans').map((r) => r.ip ?? '');
 }
 
-describe('--trust-proxy', () => {
+describe('serve network options: --trust-proxy, --registry-allow, --no-registry-scans', () => {
   it('parses addresses, CIDRs, named ranges and hop counts; refuses "everyone" and garbage', () => {
     assert.deepEqual(parseTrustProxy('127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback'), ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
     assert.equal(parseTrustProxy('2'), 2);
@@ -65,6 +66,12 @@ describe('--trust-proxy', () => {
     const garbage = await stella(['serve', '--insecure-http', '--port', '0', '--trust-proxy', 'proxy.example']);
     assert.equal(garbage.status, 2);
     assert.match(garbage.stderr, /"proxy\.example" is not an IP address/);
+    const allow = await stella(['serve', '--insecure-http', '--port', '0', '--registry-allow', '127.0.0.1,registry.local']);
+    assert.equal(allow.status, 2);
+    assert.match(allow.stderr, /--registry-allow: "registry\.local" is not an IP address or CIDR range/);
+    const worker = await stella(['worker', '--registry-allow', '10.0.0.0/99']);
+    assert.equal(worker.status, 2);
+    assert.match(worker.stderr, /stella worker: --registry-allow: "10\.0\.0\.0\/99"/);
   });
 
   it('default: X-Forwarded-For is ignored; the peer is the client for the quota and the access log', async () => {
@@ -73,6 +80,19 @@ describe('--trust-proxy', () => {
       assert.equal(await scanFrom(server, '203.0.113.7'), '32');
       assert.equal(await scanFrom(server, '198.51.100.9'), '31', 'one client, whatever it claims');
       assert.deepEqual(await loggedIps(server), ['127.0.0.1', '127.0.0.1']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--no-registry-scans: a registry reference is refused (403), uploads still scan', async () => {
+    const server = await start('no-registry', undefined, { registryScans: false });
+    try {
+      const refused = await fetch(`${server.url}/api/v1/scans`, { method: 'POST', body: JSON.stringify({ image: 'registry.example.com/app:1' }), headers: { 'content-type': 'application/json' } });
+      assert.equal(refused.status, 403);
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
+      // The quota counts submissions, decided before the body is read: the refused one counted.
+      assert.equal(await scanFrom(server, '203.0.113.7'), '31');
     } finally {
       await server.close();
     }
