@@ -18,6 +18,7 @@ import { applyQuota } from '../quota/index.js';
 /*
  * Scans (issue 8):
  *   POST /api/v1/scans                  an image archive (raw body or multipart), {"image": ref}, or an SBOM → 202
+ *                                       (?wait=N: 200 once the scan finished within N seconds)
  *   GET  /api/v1/scans                  the caller's scans, newest first, paged (admins: everyone's)
  *   GET  /api/v1/scans/{id}             one scan: status, summary
  *   GET  /api/v1/scans/{id}/findings    its findings, filtered as `stella scan` filters, in any report format
@@ -91,10 +92,12 @@ export const MAX_WAIT_SECONDS = 300;
 
 const PostQuery = Type.Object({
   platform: Type.Optional(Type.String({ pattern: PLATFORM.source, description: 'os/arch[/variant] to pick from a multi-platform image (default linux/amd64)' })),
-  wait: Type.Integer({
+  // Optional (ajv fills the default): a required property would be listed as a required
+  // parameter in OpenAPI although clients may leave it out.
+  wait: Type.Optional(Type.Integer({
     minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0,
-    description: `Seconds (0–${MAX_WAIT_SECONDS}) to wait for the scan to finish before answering: 200 with the finished scan (status done or failed), or 202 as without it when the time is up. 0: answer 202 at once.`,
-  }),
+    description: `Seconds (0–${MAX_WAIT_SECONDS}) to wait for the scan to finish before answering: 200 with the finished scan (status done or failed), or 202 as without it when the time is up or the server shuts down. 0: answer 202 at once.`,
+  })),
 }, { additionalProperties: false });
 
 /** Poll interval while waiting for a scan: short first (small SBOMs finish fast), then at most this. */
@@ -103,7 +106,8 @@ const WAIT_POLL_MS = { first: 50, max: 500 } as const;
 /**
  * Waits for scan `id` to finish, polling the store (on PostgreSQL other processes run the jobs).
  * Gives up after `seconds` by the context's clock or once the waits it slept add up to that (so a
- * test's instant sleep cannot spin forever), or when `gone()` says the client left.
+ * test's instant sleep cannot spin forever), or when `gone()` says to stop (the client left, the
+ * server is closing).
  */
 export async function waitForScan(ctx: Pick<ServerContext, 'store' | 'now' | 'sleep'>, id: string, seconds: number, gone: () => boolean): Promise<ScanRecord | undefined> {
   const budget = seconds * 1000;
@@ -461,6 +465,13 @@ export function scanRoutes(options: ScanRoutesOptions): ServerPart {
   const results = new ResultCache(options.resultCacheEntries ?? 8, options.renderCacheBytes ?? 64 * 1024 * 1024);
   return (root, ctx) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
+    // A graceful shutdown waits for in-flight requests: a `?wait=` poll would hold it for up to
+    // MAX_WAIT_SECONDS, so closing ends the waits (their clients get the 202 and poll the scan).
+    let closing = false;
+    root.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
 
     app.get('/api/v1/scans', {
       config: { scope: 'read' },
@@ -623,12 +634,14 @@ export function scanRoutes(options: ScanRoutesOptions): ServerPart {
           throw error;
         }
         reply.header('location', scanPath(scan.id));
-        if (request.query.wait > 0) {
+        const wait = request.query.wait ?? 0;
+        if (wait > 0) {
+          // reply.raw, not request.raw: the request's 'close' fires once its body has been read.
           let gone = false;
           reply.raw.once('close', () => {
             gone = !reply.raw.writableFinished;
           });
-          const finished = await waitForScan(ctx, scan.id, request.query.wait, () => gone);
+          const finished = await waitForScan(ctx, scan.id, wait, () => gone || closing);
           if (finished !== undefined) return reply.code(200).send({ scan: view(finished) });
           return reply.code(202).send({ scan: view((await ctx.store.scans.getScan(scan.id)) ?? scan) });
         }
