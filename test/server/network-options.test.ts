@@ -59,10 +59,16 @@ describe('serve network options: --trust-proxy, --registry-allow, --no-registry-
     }
   });
 
-  it('stella serve refuses --trust-proxy "*" (exit 2) before opening anything', async () => {
+  it('stella serve refuses --trust-proxy "*", true, 0 hops and garbage (exit 2) before opening anything', async () => {
     const result = await stella(['serve', '--insecure-http', '--port', '0', '--trust-proxy', '*']);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /--trust-proxy \* would let any client set its own IP/);
+    const everyone = await stella(['serve', '--insecure-http', '--port', '0', '--trust-proxy', 'true']);
+    assert.equal(everyone.status, 2);
+    assert.match(everyone.stderr, /--trust-proxy true would let any client set its own IP/);
+    const hops = await stella(['serve', '--insecure-http', '--port', '0', '--trust-proxy', '0']);
+    assert.equal(hops.status, 2);
+    assert.match(hops.stderr, /hop count must be 1 to 10/);
     const garbage = await stella(['serve', '--insecure-http', '--port', '0', '--trust-proxy', 'proxy.example']);
     assert.equal(garbage.status, 2);
     assert.match(garbage.stderr, /"proxy\.example" is not an IP address/);

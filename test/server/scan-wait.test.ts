@@ -138,6 +138,12 @@ function suite(dialect: 'sqlite' | 'postgres', factory: TargetFactory): void {
           assert.equal(res.status, 400, `wait=${bad}: ${res.text}`);
           assert.equal(res.json<{ error: { code: string } }>().error.code, 'VALIDATION');
         }
+        // OpenAPI lists it as an optional, bounded, described query parameter.
+        const doc = (await send(api.server.url, { path: '/api/docs/json' })).json<{ paths: Record<string, { post?: { parameters: { name: string; in: string; required: boolean; description?: string; schema: object }[] } }> }>();
+        const param = doc.paths['/api/v1/scans']?.post?.parameters.find((p) => p.name === 'wait');
+        assert.ok(param !== undefined);
+        assert.deepEqual([param.in, param.required, param.schema], ['query', false, { type: 'integer', minimum: 0, maximum: 300, default: 0 }]);
+        assert.match(param.description ?? '', /200 with the finished scan/);
       } finally {
         await api.dispose();
       }
