@@ -409,23 +409,11 @@ async function* readBlob(use: Use, id: string): AsyncGenerator<Buffer> {
 
 async function deleteAbandonedBlobs(db: Kysely<Database>, before: Date): Promise<{ incomplete: number; unreferenced: number }> {
   const old = await db.selectFrom('upload_blobs').select(['id', 'status']).where('created_at', '<', before.toISOString()).execute();
-  if (old.length === 0) return { incomplete: 0, unreferenced: 0 };
-  // Scans that will still read their upload. Their number is bounded by the queue, not by history.
-  const pending = await db.selectFrom('scans').select('input').where('status', 'in', ['queued', 'running']).execute();
-  const wanted = new Set<string>();
-  for (const { input } of pending) {
-    try {
-      const blobId = (JSON.parse(input) as { blobId?: unknown }).blobId;
-      if (typeof blobId === 'string') wanted.add(blobId);
-    } catch {
-      // A scan row whose input does not parse fails when run; it names no blob we could keep.
-    }
-  }
   let incomplete = 0;
   let unreferenced = 0;
   for (const blob of old) {
-    if (wanted.has(blob.id)) continue;
-    // Re-checked inside the transaction: a scan may have been recorded for it since the list above.
+    // One transaction per blob: the check that no queued or running scan names it (blob ids are
+    // UUIDs, so a substring of the scan's input JSON is exact) and the delete go together.
     const deleted = await db.transaction().execute(async (trx) => {
       if (blob.status !== 'writing') {
         const named = await trx.selectFrom('scans').select('id').where('status', 'in', ['queued', 'running'])
